@@ -1,0 +1,75 @@
+"""minidl: a small deep-learning framework on PyTorch tensors, with hand-written backward passes.
+
+    import minidl
+    model = minidl.Sequential(minidl.Linear(2, 25), minidl.ReLU(), minidl.Linear(25, 2))
+    loss = minidl.CrossEntropyLoss()
+    optimizer = minidl.Adam(model.param(), lr=1e-3)
+
+    value = loss(model(x), y)
+    model.backward(loss.backward())
+    optimizer.step(); optimizer.zero_grad()
+
+``import minidl`` imports no plugin and no Textual; the registry loads plugins on first use.
+"""
+
+__version__ = "0.1.0"
+
+from minidl.components.datasets import Circle, DataSplit, Dataset
+from minidl.components.init import DefaultInit, HeNormal, Initializer, XavierNormal, gain
+from minidl.components.losses import CrossEntropyLoss, Loss, MSELoss
+from minidl.components.modules import Dropout, Linear, ReLU, Sequential, Tanh
+from minidl.components.optim import SGD, Adam, Optimizer
+from minidl.components.schedulers import ReduceLROnPlateau, Scheduler
+from minidl.core import (
+    CallOrderError,
+    ConfigError,
+    Configurable,
+    MinidlError,
+    Module,
+    Param,
+    Parameter,
+    ShapeError,
+    TrainingDiverged,
+)
+from minidl.workflow.recipe import DEFAULT_SPEC, default_spec
+from minidl.workflow.spec import build_model, build_trainer
+from minidl.workflow.trainer import EpochMetrics, Trainer
+
+__all__ = [
+    "DEFAULT_SPEC",
+    "SGD",
+    "Adam",
+    "CallOrderError",
+    "Circle",
+    "ConfigError",
+    "Configurable",
+    "CrossEntropyLoss",
+    "DataSplit",
+    "Dataset",
+    "DefaultInit",
+    "Dropout",
+    "EpochMetrics",
+    "HeNormal",
+    "Initializer",
+    "Linear",
+    "Loss",
+    "MSELoss",
+    "MinidlError",
+    "Module",
+    "Optimizer",
+    "Param",
+    "Parameter",
+    "ReLU",
+    "ReduceLROnPlateau",
+    "Scheduler",
+    "Sequential",
+    "ShapeError",
+    "Tanh",
+    "Trainer",
+    "TrainingDiverged",
+    "XavierNormal",
+    "build_model",
+    "build_trainer",
+    "default_spec",
+    "gain",
+]

@@ -1,0 +1,91 @@
+"""Weight initializers and the gain helper.
+
+An initializer fills a weight of shape ``(fan_out, fan_in)`` and its bias in place, drawing from
+torch's global generator (seeded by the Trainer/recipe). Xavier and He follow PyTorch's definitions
+(standard deviation, not variance; the report's table has misprints) and set biases to zero.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated, Any, Literal
+
+import torch
+
+from minidl.core.config import Configurable, Param
+from minidl.core.errors import ConfigError
+
+_GAINS = {"none": 1.0, "linear": 1.0, "tanh": 5.0 / 3.0, "relu": math.sqrt(2.0)}
+
+
+def gain(activation: str = "none") -> float:
+    """Recommended gain for the layer before ``activation``: 1 (none/linear), 5/3 (tanh), sqrt(2) (relu)."""
+    key = activation.lower()
+    if key not in _GAINS:
+        raise ConfigError(f"gain: unknown activation {activation!r}; expected one of {', '.join(_GAINS)}")
+    return _GAINS[key]
+
+
+class Initializer(Configurable):
+    """Base class: ``fill(weight, bias)`` initialises one layer's parameters in place."""
+
+    def fill(self, weight: torch.Tensor, bias: torch.Tensor | None) -> None:
+        raise NotImplementedError
+
+
+class DefaultInit(Initializer):
+    """PyTorch's ``nn.Linear`` default: weight and bias uniform in ``[-1/sqrt(fan_in), 1/sqrt(fan_in)]``."""
+
+    def fill(self, weight: torch.Tensor, bias: torch.Tensor | None) -> None:
+        bound = 1.0 / math.sqrt(weight.shape[1])
+        weight.uniform_(-bound, bound)
+        if bias is not None:
+            bias.uniform_(-bound, bound)
+
+
+class XavierNormal(Initializer):
+    """Glorot: weight ~ N(0, std^2), ``std = gain * sqrt(2 / (fan_in + fan_out))``; bias zero."""
+
+    def __init__(self, gain: Annotated[float, Param(gt=0.0, help="scale for the following activation")] = 1.0) -> None:
+        self.gain = gain
+
+    def fill(self, weight: torch.Tensor, bias: torch.Tensor | None) -> None:
+        fan_out, fan_in = weight.shape
+        weight.normal_(0.0, self.gain * math.sqrt(2.0 / (fan_in + fan_out)))
+        if bias is not None:
+            bias.zero_()
+
+
+class HeNormal(Initializer):
+    """Kaiming (fan-in mode): weight ~ N(0, std^2), ``std = gain / sqrt(fan_in)``; bias zero."""
+
+    def __init__(self, gain: Annotated[float, Param(gt=0.0, help="scale for the following activation")] = math.sqrt(2.0)) -> None:
+        self.gain = gain
+
+    def fill(self, weight: torch.Tensor, bias: torch.Tensor | None) -> None:
+        weight.normal_(0.0, self.gain / math.sqrt(weight.shape[1]))
+        if bias is not None:
+            bias.zero_()
+
+
+BUILTIN_INITIALIZERS: dict[str, type[Initializer]] = {"default": DefaultInit, "xavier": XavierNormal, "he": HeNormal}
+InitMethod = Literal["default", "xavier", "he"]
+
+
+def resolve(method: Any, gain: float | None = None) -> Initializer:
+    """Turn ``init_parameters``' arguments into an initializer object."""
+    if isinstance(method, Initializer):
+        if gain is not None:
+            raise ConfigError("init_parameters: pass gain to the initializer object, not beside it")
+        return method
+    if method not in BUILTIN_INITIALIZERS:
+        raise ConfigError(
+            f"init_parameters: unknown init method {method!r}; expected one of "
+            f"{', '.join(BUILTIN_INITIALIZERS)} or an initializer object (registry.create('initializer', ...))"
+        )
+    cls = BUILTIN_INITIALIZERS[method]
+    if gain is None:
+        return cls()
+    if cls is DefaultInit:
+        raise ConfigError("init_parameters: the 'default' method takes no gain (use 'xavier' or 'he')")
+    return cls(gain=gain)

@@ -1,0 +1,8 @@
+"""Layers and containers."""
+
+from minidl.components.modules.activations import ReLU, Tanh
+from minidl.components.modules.dropout import Dropout
+from minidl.components.modules.linear import Linear
+from minidl.components.modules.sequential import Sequential
+
+__all__ = ["Dropout", "Linear", "ReLU", "Sequential", "Tanh"]

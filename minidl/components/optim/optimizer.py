@@ -1,0 +1,94 @@
+"""The optimizer base: a list of (value, grad) pairs, a learning rate, and per-parameter state buffers.
+
+Updates use torch's ``_foreach_*`` operations: one call updates every parameter, which matters on small
+networks where the number of tensor operations, not the arithmetic, sets the speed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import torch
+
+from minidl.core.config import Configurable, validate_config
+from minidl.core.errors import ConfigError
+from minidl.core.module import Parameter
+
+
+class Optimizer(Configurable):
+    """Base class. Subclasses name their per-parameter buffers in ``state_names`` and write ``step``."""
+
+    state_names: tuple[str, ...] = ()
+
+    def __init__(self, params: Iterable[Parameter], lr: float) -> None:
+        self.params = list(params)
+        if not self.params:
+            raise ConfigError(f"{type(self).__name__}: got an empty parameter list")
+        for i, p in enumerate(self.params):
+            if not isinstance(p, Parameter):
+                raise ConfigError(
+                    f"{type(self).__name__}: parameter {i} is {type(p).__name__}, expected a Parameter from module.param()"
+                )
+        self.lr = lr
+        self.steps = 0
+        self.state: dict[str, list[torch.Tensor] | None] = dict.fromkeys(self.state_names)
+
+    @property
+    def lr(self) -> float:
+        """The learning rate; writable (schedulers and the TUI change it between steps)."""
+        return self._lr
+
+    @lr.setter
+    def lr(self, value: float) -> None:
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not value >= 0.0:
+            raise ConfigError(f"{type(self).__name__}: learning rate must be a number >= 0, got {value!r}")
+        self._lr = float(value)
+        if "_config" in self.__dict__ and "lr" in self._config:
+            self._config["lr"] = self._lr
+
+    def values(self) -> list[torch.Tensor]:
+        return [p.value for p in self.params]
+
+    def grads(self) -> list[torch.Tensor]:
+        return [p.grad for p in self.params]
+
+    def zero_grad(self) -> None:
+        """Reset the gradients of every parameter this optimizer updates."""
+        torch._foreach_zero_(self.grads())
+
+    def step(self) -> None:
+        raise NotImplementedError
+
+    def state_dict(self) -> dict[str, Any]:
+        """Everything needed to continue exactly: configuration (current lr), step count and buffers (copies)."""
+        return {
+            "config": self.get_config(),
+            "steps": self.steps,
+            "state": {k: None if v is None else [t.clone() for t in v] for k, v in self.state.items()},
+        }
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        """Restore a ``state_dict()``; buffers must match this optimizer's parameters in number and shape."""
+        name = type(self).__name__
+        config = validate_config(type(self), state["config"], where=f"{name} state.config")
+        buffers = state["state"]
+        if set(buffers) != set(self.state_names):
+            raise ConfigError(f"{name}.load_state_dict: expected buffers {sorted(self.state_names)}, got {sorted(buffers)}")
+        for key, tensors in buffers.items():
+            if tensors is None:
+                continue
+            if len(tensors) != len(self.params) or any(t.shape != p.value.shape for t, p in zip(tensors, self.params)):
+                raise ConfigError(f"{name}.load_state_dict: buffer {key!r} does not match the parameters' shapes")
+        for key, value in config.items():
+            setattr(self, key, value)
+        self._config = config
+        self.steps = int(state["steps"])
+        self.state = {
+            k: None if v is None else [t.to(dtype=p.value.dtype, device=p.value.device).clone() for t, p in zip(v, self.params)]
+            for k, v in buffers.items()
+        }
+
+    def __repr__(self) -> str:
+        config = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
+        return f"{type(self).__name__}({config})"

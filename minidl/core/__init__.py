@@ -1,0 +1,19 @@
+"""The bottom layer: the module protocol, parameter pairs, configuration declarations and errors."""
+
+from minidl.core.config import Param, Configurable, Field, schema_of
+from minidl.core.errors import CallOrderError, ConfigError, MinidlError, ShapeError, TrainingDiverged
+from minidl.core.module import Module, Parameter
+
+__all__ = [
+    "CallOrderError",
+    "ConfigError",
+    "Configurable",
+    "Field",
+    "MinidlError",
+    "Module",
+    "Param",
+    "Parameter",
+    "ShapeError",
+    "TrainingDiverged",
+    "schema_of",
+]

@@ -1,0 +1,163 @@
+"""The module protocol: ``forward`` computes, ``backward`` accumulates gradients and passes one back.
+
+A module keeps whatever its ``backward`` needs from the last ``forward``. Parameters are
+:class:`Parameter` pairs (value, gradient) held as attributes, so ``param()`` can find them and an
+optimizer can keep references to the pairs: moving a model to another dtype or device replaces the
+tensors inside the pairs, and the optimizer follows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import torch
+
+from minidl.core.config import Configurable
+from minidl.core.errors import CallOrderError
+
+
+class Parameter:
+    """A trainable tensor and its gradient accumulator; unpacks as ``(value, grad)``."""
+
+    __slots__ = ("value", "grad")
+
+    def __init__(self, value: torch.Tensor) -> None:
+        self.value = value
+        self.grad = torch.zeros_like(value)
+
+    def __iter__(self) -> Iterator[torch.Tensor]:
+        yield self.value
+        yield self.grad
+
+    def __getitem__(self, index: int) -> torch.Tensor:
+        return (self.value, self.grad)[index]
+
+    def __len__(self) -> int:
+        return 2
+
+    def to(self, dtype: torch.dtype | None = None, device: torch.device | str | None = None) -> None:
+        """Move value and gradient in place of the old tensors (the pair object stays the same)."""
+        self.value = self.value.to(dtype=dtype, device=device)
+        self.grad = self.grad.to(dtype=dtype, device=device)
+
+    def __repr__(self) -> str:
+        return f"Parameter(shape={tuple(self.value.shape)}, dtype={self.value.dtype})"
+
+
+class Module(Configurable):
+    """Base class of layers and networks.
+
+    Subclasses write ``forward(*inputs)`` and ``backward(*grad_outputs)``; calling a module is its
+    ``forward``. Parameters are :class:`Parameter` attributes; sub-modules are listed by ``children()``.
+    """
+
+    training: bool
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.__call__ = cls.forward  # calling a module costs no extra Python frame
+
+    def __init__(self) -> None:
+        self.training = True
+
+    def forward(self, *inputs: torch.Tensor) -> torch.Tensor:
+        raise NotImplementedError(f"{type(self).__name__} does not implement forward")
+
+    def backward(self, *grad_outputs: torch.Tensor) -> torch.Tensor:
+        raise NotImplementedError(f"{type(self).__name__} does not implement backward")
+
+    __call__ = forward
+
+    # -- structure ---------------------------------------------------------------------------------
+    def children(self) -> list[Module]:
+        """Direct sub-modules, in order (none for a plain layer)."""
+        return []
+
+    def modules(self) -> Iterator[Module]:
+        """This module and every module below it, depth first."""
+        yield self
+        for child in self.children():
+            yield from child.modules()
+
+    def own_parameters(self) -> list[Parameter]:
+        """The parameters held directly by this module, in attribute order."""
+        return [v for v in vars(self).values() if isinstance(v, Parameter)]
+
+    def param(self) -> list[Parameter]:
+        """Every (parameter, gradient) pair of this module and its sub-modules; empty when there are none."""
+        return [p for m in self.modules() for p in m.own_parameters()]
+
+    def zero_grad(self) -> None:
+        """Reset every gradient accumulator to zero."""
+        for p in self.param():
+            p.grad.zero_()
+
+    # -- modes ---------------------------------------------------------------------------------------
+    def train(self, mode: bool = True) -> Module:
+        """Switch this module and its sub-modules to training mode (``mode=False``: evaluation)."""
+        for m in self.modules():
+            m.training = mode
+        return self
+
+    def eval(self) -> Module:
+        """Switch to evaluation mode (e.g. Dropout becomes the identity)."""
+        return self.train(False)
+
+    # -- initialisation and placement ------------------------------------------------------------
+    def init_parameters(self, method: Any = "default", gain: float | None = None) -> Module:
+        """Re-initialise the parameters of every sub-module with an initializer.
+
+        ``method`` is ``"default"``, ``"xavier"`` or ``"he"`` (with ``gain``; see
+        :func:`minidl.components.init.gain`), or an initializer object such as one made by the registry.
+        """
+        from minidl.components.init import resolve  # components sit above core: import on use
+
+        initializer = resolve(method, gain)
+        for m in self.modules():
+            m.reset_parameters(initializer)
+        return self
+
+    def reset_parameters(self, initializer: Any) -> None:
+        """Initialise this module's own parameters (nothing to do for modules without any)."""
+
+    def to(self, dtype: torch.dtype | None = None, device: torch.device | str | None = None) -> Module:
+        """Move every parameter (and any tensor state a module keeps) to another dtype and/or device."""
+        for m in self.modules():
+            for p in m.own_parameters():
+                p.to(dtype=dtype, device=device)
+            m.move_state(dtype=dtype, device=device)
+        return self
+
+    def move_state(self, dtype: torch.dtype | None, device: torch.device | str | None) -> None:
+        """Move tensors other than parameters (running statistics, say); none by default."""
+
+    def double(self) -> Module:
+        return self.to(dtype=torch.float64)
+
+    def float(self) -> Module:
+        return self.to(dtype=torch.float32)
+
+    # -- display -------------------------------------------------------------------------------------
+    def extra_repr(self) -> str:
+        """The configuration shown between the parentheses of ``repr``."""
+        return ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
+
+    def __repr__(self) -> str:
+        children = self.children()
+        if not children:
+            return f"{type(self).__name__}({self.extra_repr()})"
+        lines = [f"{type(self).__name__}("]
+        for i, child in enumerate(children):
+            body = repr(child).replace("\n", "\n  ")
+            lines.append(f"  ({i}): {body}")
+        lines.append(")")
+        return "\n".join(lines)
+
+
+def require_forward(module: Module, saved: Any) -> None:
+    """Raise the error for ``backward`` called without a preceding ``forward``."""
+    if saved is None:
+        raise CallOrderError(
+            f"{type(module).__name__}.backward called before forward: call forward on a batch first"
+        )

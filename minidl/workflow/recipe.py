@@ -1,0 +1,42 @@
+"""The default recipe: the one definition of the network and training setup that minidl starts from.
+
+The README's quick start, the tests, the TUI and the CLI all take it from here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from minidl.workflow.spec import copy_spec
+
+
+def report_network(activation: str = "ReLU", width: int = 25, depth: int = 3, inputs: int = 2, classes: int = 2) -> list[dict[str, Any]]:
+    """The report's network: ``inputs -> width x depth -> classes`` with ``activation`` between layers."""
+    sizes = [inputs] + [width] * depth + [classes]
+    layers: list[dict[str, Any]] = []
+    for i, (a, b) in enumerate(zip(sizes, sizes[1:])):
+        layers.append({"component": "Linear", "config": {"in_features": a, "out_features": b}})
+        if i < depth:
+            layers.append({"component": activation, "config": {}})
+    return layers
+
+
+DEFAULT_SPEC: dict[str, Any] = {
+    "model": {"layers": report_network(), "init": {"component": "default", "config": {}}, "dtype": "float32"},
+    "training": {
+        "dataset": {"component": "circle", "config": {"n_train": 1000, "n_test": 1000}},
+        "loss": {"component": "CrossEntropyLoss", "config": {}},
+        "optimizer": {"component": "Adam", "config": {"lr": 1e-3}},
+        "scheduler": {"component": "ReduceLROnPlateau", "config": {"factor": 0.5, "patience": 10}},
+        "epochs": 200,
+        "batch_size": 10,
+        "seed": 0,
+    },
+}
+
+
+def default_spec(**training: Any) -> dict[str, Any]:
+    """A fresh copy of the default recipe; keyword arguments override training values (epochs, seed, ...)."""
+    spec = copy_spec(DEFAULT_SPEC)
+    spec["training"].update(training)
+    return spec

@@ -1,0 +1,187 @@
+"""The training loop: epochs of shuffled mini-batches, a per-epoch evaluation, history and events.
+
+Interfaces drive training through one :class:`Trainer`: ``fit()`` runs to the planned number of
+epochs, ``run_epoch()`` runs exactly one, and ``request_stop()`` (safe from another thread) makes
+``fit`` return after the current epoch, so a caller can pause, stop and continue between epochs.
+Each finished epoch produces an :class:`EpochMetrics` (plain floats, safe to hand to another thread)
+that is appended to ``history`` and passed to every ``on_epoch`` callback.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import torch
+
+from minidl.components.datasets.base import DataSplit
+from minidl.components.losses import Loss
+from minidl.components.optim.optimizer import Optimizer
+from minidl.components.schedulers import Scheduler
+from minidl.core.errors import ConfigError, TrainingDiverged
+from minidl.core.module import Module
+
+
+@dataclass(frozen=True)
+class EpochMetrics:
+    """What one epoch achieved, evaluated after it on the whole train and test sets (evaluation mode)."""
+
+    epoch: int
+    train_loss: float
+    train_error: float
+    test_loss: float
+    test_error: float
+    lr: float
+    seconds: float
+
+    def as_dict(self) -> dict[str, float]:
+        return asdict(self)
+
+
+EpochCallback = Callable[[EpochMetrics], None]
+
+
+class Trainer:
+    """Trains ``model`` on ``data`` with ``loss`` and ``optimizer`` (and an optional ``scheduler``).
+
+    The scheduler is stepped with the epoch's training loss. Errors are the fraction of misclassified
+    points (arg-max of the output against the label).
+    """
+
+    def __init__(
+        self,
+        model: Module,
+        loss: Loss,
+        optimizer: Optimizer,
+        data: DataSplit,
+        *,
+        scheduler: Scheduler | None = None,
+        epochs: int = 200,
+        batch_size: int = 10,
+        seed: int = 0,
+        on_epoch: EpochCallback | None = None,
+    ) -> None:
+        if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
+            raise ConfigError(f"Trainer: epochs must be an int >= 1, got {epochs!r}")
+        if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+            raise ConfigError(f"Trainer: batch_size must be an int >= 1, got {batch_size!r}")
+        first = model.param()[0].value if model.param() else torch.empty(0)
+        self.model, self.loss, self.optimizer, self.scheduler = model, loss, optimizer, scheduler
+        self.epochs, self.batch_size, self.seed = epochs, batch_size, seed
+        self.data = data.to(dtype=first.dtype, device=first.device)
+        self._train_targets = _targets(self.data.train_y, loss, self.data.num_classes, first.dtype)
+        self._test_targets = _targets(self.data.test_y, loss, self.data.num_classes, first.dtype)
+        self.generator = torch.Generator().manual_seed(seed)
+        self.history: list[EpochMetrics] = []
+        self.callbacks: list[EpochCallback] = [on_epoch] if on_epoch else []
+        self.diverged: TrainingDiverged | None = None
+        self._stop = threading.Event()
+
+    @property
+    def epoch(self) -> int:
+        """Number of epochs completed."""
+        return len(self.history)
+
+    @property
+    def done(self) -> bool:
+        return self.epoch >= self.epochs
+
+    def request_stop(self) -> None:
+        """Ask a running ``fit`` to return after the current epoch (thread-safe)."""
+        self._stop.set()
+
+    def fit(self, epochs: int | None = None) -> list[EpochMetrics]:
+        """Run up to ``epochs`` more epochs (default: until the planned total), stopping early on request."""
+        self._stop.clear()
+        remaining = self.epochs - self.epoch if epochs is None else epochs
+        for _ in range(remaining):
+            if self._stop.is_set():
+                break
+            self.run_epoch()
+        return self.history
+
+    def run_epoch(self) -> EpochMetrics:
+        """Train one epoch over shuffled mini-batches, evaluate, step the scheduler and report."""
+        if self.diverged is not None:
+            raise self.diverged
+        start = time.perf_counter()
+        self._train_one_epoch()
+        train_loss, train_error = self.evaluate(self.data.train_x, self._train_targets, self.data.train_y)
+        test_loss, test_error = self.evaluate(self.data.test_x, self._test_targets, self.data.test_y)
+        if not math.isfinite(train_loss):
+            self.diverged = TrainingDiverged(
+                f"epoch {self.epoch + 1}: the training loss became {train_loss} (learning rate "
+                f"{self.optimizer.lr:g}); training stopped. Lower the learning rate and reset."
+            )
+            raise self.diverged
+        if self.scheduler is not None:
+            self.scheduler.step(train_loss)
+        metrics = EpochMetrics(
+            epoch=self.epoch + 1,
+            train_loss=train_loss,
+            train_error=train_error,
+            test_loss=test_loss,
+            test_error=test_error,
+            lr=self.optimizer.lr,
+            seconds=time.perf_counter() - start,
+        )
+        self.history.append(metrics)
+        for callback in self.callbacks:
+            callback(metrics)
+        return metrics
+
+    def _train_one_epoch(self) -> None:
+        model, loss, optimizer = self.model, self.loss, self.optimizer
+        order = torch.randperm(self.data.train_x.shape[0], generator=self.generator).to(self.data.train_x.device)
+        inputs = self.data.train_x[order].split(self.batch_size)
+        targets = self._train_targets[order].split(self.batch_size)
+        model.train()
+        for x, target in zip(inputs, targets):
+            loss.forward(model.forward(x), target)
+            model.backward(loss.backward())
+            optimizer.step()
+            optimizer.zero_grad()
+
+    def evaluate(self, x: torch.Tensor, targets: torch.Tensor, labels: torch.Tensor) -> tuple[float, float]:
+        """Loss and error rate of the model on one set, in evaluation mode."""
+        self.model.eval()
+        output = self.model.forward(x)
+        value = float(self.loss.forward(output, targets))
+        error = float((output.argmax(1) != labels).double().mean())
+        self.model.train()
+        return value, error
+
+    # -- checkpoints ---------------------------------------------------------------------------------
+    def state_dict(self) -> dict[str, Any]:
+        """The training state beyond the weights: optimizer, scheduler, history and random generators."""
+        state: dict[str, Any] = {
+            "optimizer": self.optimizer.state_dict(),
+            "scheduler": None if self.scheduler is None else self.scheduler.state_dict(),
+            "history": [m.as_dict() for m in self.history],
+            "rng": {"shuffle": self.generator.get_state(), "torch": torch.get_rng_state()},
+        }
+        return state
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        """Continue from ``state_dict()``: the next epoch is exactly the one the saved run would have run."""
+        self.optimizer.load_state_dict(state["optimizer"])
+        if (state["scheduler"] is None) != (self.scheduler is None):
+            raise ConfigError("Trainer.load_state_dict: the checkpoint's scheduler does not match this trainer's")
+        if self.scheduler is not None:
+            self.scheduler.load_state_dict(state["scheduler"])
+        self.history = [EpochMetrics(**m) for m in state["history"]]
+        self.generator.set_state(state["rng"]["shuffle"])
+        torch.set_rng_state(state["rng"]["torch"])
+        self.diverged = None
+
+
+def _targets(labels: torch.Tensor, loss: Loss, num_classes: int, dtype: torch.dtype) -> torch.Tensor:
+    """Labels in the form the loss wants: indices, or one-hot rows for losses like MSE."""
+    if loss.target_format == "index":
+        return labels
+    one_hot = torch.zeros(labels.shape[0], num_classes, dtype=dtype, device=labels.device)
+    return one_hot.scatter_(1, labels.unsqueeze(1), 1.0)
