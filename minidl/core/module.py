@@ -53,6 +53,8 @@ class Module(Configurable):
     """
 
     training: bool
+    buffer_names: tuple[str, ...] = ()
+    """Attributes holding tensor state that is not trained but is saved and moved (running statistics)."""
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -80,9 +82,17 @@ class Module(Configurable):
         for child in self.children():
             yield from child.modules()
 
+    def named_parameters(self) -> list[tuple[str, Parameter]]:
+        """``(attribute name, pair)`` for the parameters held directly by this module, in attribute order."""
+        return [(k, v) for k, v in vars(self).items() if isinstance(v, Parameter)]
+
     def own_parameters(self) -> list[Parameter]:
         """The parameters held directly by this module, in attribute order."""
-        return [v for v in vars(self).values() if isinstance(v, Parameter)]
+        return [p for _, p in self.named_parameters()]
+
+    def named_buffers(self) -> list[tuple[str, torch.Tensor]]:
+        """``(name, tensor)`` for this module's own buffers (see ``buffer_names``)."""
+        return [(name, getattr(self, name)) for name in self.buffer_names]
 
     def param(self) -> list[Parameter]:
         """Every (parameter, gradient) pair of this module and its sub-modules; empty when there are none."""
@@ -126,11 +136,9 @@ class Module(Configurable):
         for m in self.modules():
             for p in m.own_parameters():
                 p.to(dtype=dtype, device=device)
-            m.move_state(dtype=dtype, device=device)
+            for name, tensor in m.named_buffers():
+                setattr(m, name, tensor.to(dtype=dtype if tensor.is_floating_point() else None, device=device))
         return self
-
-    def move_state(self, dtype: torch.dtype | None, device: torch.device | str | None) -> None:
-        """Move tensors other than parameters (running statistics, say); none by default."""
 
     def double(self) -> Module:
         return self.to(dtype=torch.float64)

@@ -134,6 +134,7 @@ def build_trainer(spec: dict[str, Any], model: Sequential | None = None) -> Trai
         epochs=training["epochs"],
         batch_size=training["batch_size"],
         seed=seed,
+        spec=spec,
     )
 
 

@@ -64,6 +64,7 @@ class Trainer:
         batch_size: int = 10,
         seed: int = 0,
         on_epoch: EpochCallback | None = None,
+        spec: dict[str, Any] | None = None,
     ) -> None:
         if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
             raise ConfigError(f"Trainer: epochs must be an int >= 1, got {epochs!r}")
@@ -72,6 +73,7 @@ class Trainer:
         first = model.param()[0].value if model.param() else torch.empty(0)
         self.model, self.loss, self.optimizer, self.scheduler = model, loss, optimizer, scheduler
         self.epochs, self.batch_size, self.seed = epochs, batch_size, seed
+        self.spec = spec  # the normalised spec this trainer was built from (for checkpoints), if any
         self.data = data.to(dtype=first.dtype, device=first.device)
         self._train_targets = _targets(self.data.train_y, loss, self.data.num_classes, first.dtype)
         self._test_targets = _targets(self.data.test_y, loss, self.data.num_classes, first.dtype)
