@@ -1,0 +1,81 @@
+"""The training loop: history, callbacks, stop and continue, divergence, the default recipe."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+
+import minidl
+
+
+def small_spec(**training) -> dict:
+    spec = minidl.default_spec(epochs=6, **training)
+    spec["training"]["dataset"]["config"] = {"n_train": 200, "n_test": 200}
+    return spec
+
+
+def test_history_and_callbacks() -> None:
+    trainer = minidl.build_trainer(small_spec())
+    seen: list[minidl.EpochMetrics] = []
+    trainer.callbacks.append(seen.append)
+    history = trainer.fit()
+    assert [m.epoch for m in history] == list(range(1, 7)) and seen == history and trainer.done
+    for m in history:
+        assert 0 <= m.train_error <= 1 and 0 <= m.test_error <= 1 and m.seconds > 0 and m.lr == 1e-3
+        assert all(isinstance(v, (int, float)) for v in m.as_dict().values())
+
+
+def test_stop_and_continue_gives_the_same_run() -> None:
+    straight = minidl.build_trainer(small_spec(seed=3))
+    straight.fit()
+    paused = minidl.build_trainer(small_spec(seed=3))
+    paused.callbacks.append(lambda m: paused.request_stop() if m.epoch == 2 else None)
+    assert len(paused.fit()) == 2
+    paused.fit()  # continue to the planned total
+    assert paused.history[-1].epoch == 6
+    assert [m.train_loss for m in paused.history] == [m.train_loss for m in straight.history]
+    for a, b in zip(paused.model.param(), straight.model.param()):
+        assert torch.equal(a.value, b.value)
+
+
+def test_fit_with_a_count_runs_that_many_epochs() -> None:
+    trainer = minidl.build_trainer(small_spec())
+    trainer.fit(1)
+    trainer.run_epoch()
+    assert trainer.epoch == 2 and not trainer.done
+
+
+def test_divergence_is_refused_loudly() -> None:
+    spec = small_spec()
+    spec["training"]["optimizer"] = {"component": "SGD", "config": {"lr": 1e30}}
+    spec["training"]["loss"] = {"component": "MSELoss", "config": {}}
+    trainer = minidl.build_trainer(spec)
+    with pytest.raises(minidl.TrainingDiverged, match=r"epoch 1: the training loss became (nan|inf)"):
+        trainer.fit()
+    assert trainer.history == []
+    with pytest.raises(minidl.TrainingDiverged):
+        trainer.run_epoch()
+
+
+def test_mse_training_in_float64() -> None:
+    spec = small_spec()
+    spec["model"]["dtype"] = "float64"
+    spec["training"]["loss"] = {"component": "MSELoss"}
+    spec["training"]["optimizer"] = {"component": "SGD", "config": {"lr": 0.05, "momentum": 0.9}}
+    trainer = minidl.build_trainer(spec)
+    trainer.fit()
+    assert trainer.model.param()[0].value.dtype == torch.float64
+    assert trainer.history[-1].train_loss < trainer.history[0].train_loss
+
+
+def test_default_recipe_short_run_learns_the_circle() -> None:
+    """The default recipe, 40 of its epochs at seed 0: already under 4 % test error."""
+    trainer = minidl.build_trainer(minidl.default_spec(epochs=40, seed=0))
+    history = trainer.fit()
+    assert history[-1].test_error < 0.04, history[-1]
+
+
+def test_trainer_rejects_bad_settings() -> None:
+    trainer = minidl.build_trainer(small_spec())
+    with pytest.raises(minidl.ConfigError, match="batch_size must be an int >= 1"):
+        minidl.Trainer(trainer.model, trainer.loss, trainer.optimizer, trainer.data, batch_size=0)
