@@ -1,0 +1,182 @@
+"""Protocol checks for a module class: parameter pairs, gradients, modes, configuration, repr, call order.
+
+:func:`check_module` runs them all; each ``check_*`` can also be called on its own. Every failure is
+an AssertionError whose message names the class, the mode and what differed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import torch
+
+from minidl.core.errors import CallOrderError
+from minidl.core.module import Module, Parameter
+from minidl.testing._util import assert_close, isolated_rng, named_parameters, seeded_forward
+from minidl.testing.gradients import analytic_gradients, check_against_reference, check_finite_differences
+
+_PLAIN = (bool, int, float, str, type(None))
+
+
+def check_module(
+    cls: type[Module],
+    config: Mapping[str, Any] | None = None,
+    *,
+    input_shape: Sequence[int],
+    reference: Callable[[], Any] | None = None,
+    reference_modes: Sequence[str] = ("train", "eval"),
+    seed: int = 0,
+    device: str | torch.device = "cpu",
+    atol: float = 1e-10,
+) -> None:
+    """Run every module check on ``cls(**config)`` with inputs of ``input_shape``, in training and evaluation mode.
+
+    The module is moved to float64 and its parameters get small random offsets (so an identity
+    scale cannot hide a missing term). In each mode: finite differences, gradient accumulation,
+    ``zero_grad``, and, when ``reference`` (a zero-argument factory of the ``torch.nn`` counterpart,
+    e.g. ``lambda: torch.nn.BatchNorm1d(4)``) is given and the mode is in ``reference_modes``,
+    forward/gradients/buffers against it to ``atol``. Before the evaluation-mode checks the module
+    runs a few training batches so running statistics are not at their initial values.
+    """
+    config = dict(config or {})
+    device = torch.device(device)
+    with isolated_rng(seed, device):
+        check_config_roundtrip(cls(**config), config)
+        check_repr(cls(**config))
+        check_call_order(cls, config, input_shape)
+        module = cls(**config).to(dtype=torch.float64, device=device)
+        with torch.no_grad():
+            for p in module.param():
+                p.value.add_(0.1 * torch.randn_like(p.value))
+        check_param_pairs(module)
+        x = torch.randn(tuple(input_shape), dtype=torch.float64, device=device)
+        for mode in ("train", "eval"):
+            if mode == "eval":
+                with torch.no_grad():
+                    for _ in range(3):
+                        module.forward(torch.randn_like(x) * 2.0 + 0.5)
+            module.train(mode == "train")
+            check_finite_differences(module, x, seed=seed)
+            check_grad_accumulation(module, x, seed=seed)
+            check_zero_grad(module, x, seed=seed)
+            if reference is not None and mode in reference_modes:
+                check_against_reference(module, reference().to(dtype=torch.float64, device=device), x, seed=seed, atol=atol)
+        check_train_eval(module, x)
+        check_float32(cls(**config).to(device=device), input_shape, seed=seed, device=device)
+
+
+def check_param_pairs(module: Module) -> None:
+    """``param()`` lists every parameter as a :class:`Parameter` ``(value, grad)`` of matching shape, dtype and device, the same objects each call."""
+    name = type(module).__name__
+    pairs = module.param()
+    if not isinstance(pairs, list):
+        raise AssertionError(f"{name}.param() returned {type(pairs).__name__}, expected a list")
+    for i, pair in enumerate(pairs):
+        if not isinstance(pair, Parameter):
+            raise AssertionError(f"{name}.param()[{i}] is {type(pair).__name__}, expected minidl.Parameter")
+        value, grad = pair
+        if value.shape != grad.shape or value.dtype != grad.dtype or value.device != grad.device:
+            raise AssertionError(
+                f"{name}.param()[{i}]: value {tuple(value.shape)} {value.dtype} {value.device} and gradient "
+                f"{tuple(grad.shape)} {grad.dtype} {grad.device} must match"
+            )
+        if grad.data_ptr() == value.data_ptr():
+            raise AssertionError(f"{name}.param()[{i}]: the gradient shares memory with the value")
+    if [id(p) for p in module.param()] != [id(p) for p in pairs]:
+        raise AssertionError(f"{name}.param() returned new pair objects on a second call; optimizers keep references to them")
+    held = [p for _, p in named_parameters(module)]
+    if {id(p) for p in held} != {id(p) for p in pairs}:
+        raise AssertionError(f"{name}.param() lists {len(pairs)} parameters, but the module holds {len(held)}")
+
+
+def check_zero_grad(module: Module, x: torch.Tensor, *, seed: int = 0) -> None:
+    """After a backward pass, ``zero_grad()`` leaves every gradient exactly zero."""
+    analytic_gradients(module, x, seed)
+    module.zero_grad()
+    for name, p in named_parameters(module):
+        if bool(p.grad.ne(0).any()):
+            raise AssertionError(f"{type(module).__name__}.zero_grad() left a non-zero gradient in {name!r}")
+
+
+def check_grad_accumulation(module: Module, x: torch.Tensor, *, seed: int = 0) -> None:
+    """Two forward/backward passes add up: parameter gradients double, the input gradient does not."""
+    name = f"{type(module).__name__} ({'train' if module.training else 'eval'} mode)"
+    once = analytic_gradients(module, x, seed)
+    module.zero_grad()
+    with torch.no_grad():
+        seeded_forward(module, x, seed)
+        module.backward(once["weights"])
+        seeded_forward(module, x, seed)
+        again = module.backward(once["weights"])
+    assert_close(again, once["input gradient"], f"{name}: input gradient of a second backward", atol=1e-12, rtol=1e-12)
+    for param_name, p in named_parameters(module):
+        what = f"gradient of parameter {param_name!r}"
+        assert_close(p.grad, 2 * once[what], f"{name}: {what} after two backward calls (must accumulate)", atol=1e-12, rtol=1e-12)
+    module.zero_grad()
+
+
+def check_train_eval(module: Module, x: torch.Tensor) -> None:
+    """``train()``/``eval()`` return the module and set every sub-module's mode; evaluation is deterministic."""
+    name = type(module).__name__
+    if module.eval() is not module or module.train() is not module:
+        raise AssertionError(f"{name}.train() and .eval() must return the module itself")
+    for flag in (False, True):
+        module.train(flag)
+        wrong = [type(m).__name__ for m in module.modules() if m.training is not flag]
+        if wrong:
+            raise AssertionError(f"{name}.train({flag}) left {wrong} with training={not flag}")
+    module.eval()
+    with torch.no_grad():
+        first = seeded_forward(module, x, 1).clone()
+        second = seeded_forward(module, x, 2)
+    if not torch.equal(first, second):
+        raise AssertionError(f"{name} in eval mode gave different outputs for the same input (it must be deterministic)")
+    module.train()
+
+
+def check_config_roundtrip(module: Module, given: Mapping[str, Any] | None = None) -> None:
+    """``get_config()`` is plain data holding the given values; ``from_config`` rebuilds an equal configuration."""
+    cls, config = type(module), module.get_config()
+    if not isinstance(config, dict) or not all(isinstance(k, str) for k in config):
+        raise AssertionError(f"{cls.__name__}.get_config() must return a dict with string keys, got {config!r}")
+    for key, value in config.items():
+        values = value if isinstance(value, list) else [value]
+        if not all(isinstance(v, _PLAIN) for v in values):
+            raise AssertionError(f"{cls.__name__}.get_config()[{key!r}] = {value!r} is not plain data")
+    for key, value in (given or {}).items():
+        expected = list(value) if isinstance(value, tuple) else value
+        if key not in config or config[key] != expected:
+            raise AssertionError(f"{cls.__name__}.get_config() lost {key}={value!r} (got {config.get(key)!r})")
+    rebuilt = cls.from_config(config).get_config()
+    if rebuilt != config:
+        raise AssertionError(f"{cls.__name__}.from_config(get_config()) changed the configuration: {config!r} -> {rebuilt!r}")
+
+
+def check_repr(module: Module) -> None:
+    """``repr`` is a string that starts with the class name and its arguments in parentheses."""
+    text = repr(module)
+    name = type(module).__name__
+    if not isinstance(text, str) or not text.startswith(name + "(") or not text.endswith(")"):
+        raise AssertionError(f"repr of a {name} should look like {name}(...), got {text!r}")
+
+
+def check_call_order(cls: type[Module], config: Mapping[str, Any], input_shape: Sequence[int]) -> None:
+    """``backward`` on a fresh module raises :class:`minidl.CallOrderError` instead of failing obscurely."""
+    out = cls(**config).forward(torch.randn(tuple(input_shape)))
+    try:
+        cls(**config).backward(torch.ones_like(out))
+    except CallOrderError:
+        return
+    except Exception as error:  # noqa: BLE001 - any other exception is the failure being reported
+        raise AssertionError(f"{cls.__name__}.backward before forward raised {type(error).__name__}: {error}; expected minidl.CallOrderError") from error
+    raise AssertionError(f"{cls.__name__}.backward before forward did not raise minidl.CallOrderError")
+
+
+def check_float32(module: Module, input_shape: Sequence[int], *, seed: int = 0, device: str | torch.device = "cpu") -> None:
+    """In float32 (the default) the output, input gradient and parameter gradients stay float32."""
+    x = torch.randn(tuple(input_shape), device=device)
+    grads = analytic_gradients(module, x, seed)
+    for what, tensor in grads.items():
+        if tensor.dtype != torch.float32:
+            raise AssertionError(f"{type(module).__name__}: {what} is {tensor.dtype} for a float32 module and input")

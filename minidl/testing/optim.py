@@ -1,0 +1,132 @@
+"""Oracle checks for optimizers and schedulers: step for step against ``torch.optim`` in float64.
+
+The caller passes the PyTorch counterpart (minidl itself never imports ``torch.optim``), and the
+checks also verify that ``state_dict``/``load_state_dict`` continue a run exactly.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import torch
+
+from minidl.components.optim import SGD, Optimizer
+from minidl.components.schedulers import Scheduler
+from minidl.core.module import Parameter
+from minidl.testing._util import assert_close
+
+
+def _gradient(step: int, value: torch.Tensor, seed: int) -> torch.Tensor:
+    """A gradient that depends on the weights (a pull towards 1) plus noise fixed by ``step``: trajectories that differ once stay apart."""
+    noise = torch.randn(value.shape, generator=torch.Generator().manual_seed(seed * 100_003 + step), dtype=value.dtype)
+    return (value - 1.0) + 0.5 * noise.to(value.device)
+
+
+def check_optimizer(
+    cls: type[Optimizer],
+    config: Mapping[str, Any],
+    reference: Callable[[list[torch.Tensor]], Any],
+    *,
+    steps: int = 50,
+    shapes: Sequence[tuple[int, ...]] = ((4, 3), (3,), (1,)),
+    seed: int = 0,
+    device: str | torch.device = "cpu",
+    atol: float = 1e-10,
+) -> None:
+    """Run ``cls(params, **config)`` and ``reference(tensors)`` (e.g. ``lambda p: torch.optim.AdamW(p, lr=0.01)``) side by side.
+
+    Both get the same float64 start and the same gradients for ``steps`` steps; the learning rate is
+    halved on both half way through. Weights must agree to ``atol`` after every step. A copy restored
+    from ``state_dict()`` half way must then follow the original exactly, and the configuration must
+    survive ``from_config``.
+    """
+    name = cls.__name__
+    generator = torch.Generator().manual_seed(seed)
+    start = [torch.randn(shape, generator=generator, dtype=torch.float64).to(device) for shape in shapes]
+    params = [Parameter(t.clone()) for t in start]
+    optimizer = cls(params, **config)
+    rebuilt = cls.from_config(optimizer.get_config(), [Parameter(t.clone()) for t in start]).get_config()
+    if rebuilt != optimizer.get_config():
+        raise AssertionError(f"{name}.from_config(get_config()) changed the configuration: {optimizer.get_config()} -> {rebuilt}")
+    tensors = [t.clone().requires_grad_(True) for t in start]
+    torch_optimizer = reference(tensors)
+    resumed: tuple[list[Parameter], Optimizer] | None = None
+    for step in range(1, steps + 1):
+        if step == steps // 2:
+            optimizer.lr = optimizer.lr / 2
+            for group in torch_optimizer.param_groups:
+                group["lr"] = group["lr"] / 2
+            copies = [Parameter(p.value.clone()) for p in params]
+            resumed = (copies, cls(copies, **config))
+            resumed[1].load_state_dict(optimizer.state_dict())
+        runs = [(params, optimizer)] + ([resumed] if resumed else [])
+        with torch.no_grad():
+            for run_params, run_optimizer in runs:
+                for p in run_params:
+                    p.grad.copy_(_gradient(step, p.value, seed))
+                run_optimizer.step()
+                run_optimizer.zero_grad()
+        for t in tensors:
+            t.grad = _gradient(step, t.detach(), seed)
+        torch_optimizer.step()
+        for i, (p, t) in enumerate(zip(params, tensors)):
+            assert_close(p.value, t, f"{name}: parameter {i} after step {step} vs {type(torch_optimizer).__name__}", atol=atol)
+            if resumed:
+                assert_close(resumed[0][i].value, p.value, f"{name}: parameter {i} after step {step} of a run restored from state_dict", atol=0.0)
+
+
+def check_scheduler(
+    cls: type[Scheduler],
+    config: Mapping[str, Any],
+    reference: Callable[[Any], Any],
+    *,
+    reference_optimizer: Callable[..., Any],
+    epochs: int = 40,
+    lr: float = 0.1,
+    metrics: Sequence[float] | None = None,
+    atol: float = 1e-12,
+) -> None:
+    """Compare learning rates of ``cls(optimizer, **config)`` with ``reference(torch_optimizer)`` epoch by epoch.
+
+    ``reference_optimizer`` is a ``torch.optim`` class (or factory) called as ``reference_optimizer(params, lr=lr)``,
+    e.g. ``torch.optim.SGD``; ``reference`` builds the torch scheduler on it, e.g.
+    ``lambda o: torch.optim.lr_scheduler.StepLR(o, step_size=3)``. Each epoch both step with the metric
+    (a reference that does not take one steps without it). Half way, a copy restored from the
+    schedulers' and optimizer's ``state_dict()`` must continue with exactly the same rates.
+    """
+    name = cls.__name__
+    metrics = list(metrics) if metrics is not None else [max(1.0 - 0.05 * i, 0.4) + 0.01 * (i % 3) for i in range(epochs)]
+    if len(metrics) < epochs:
+        raise AssertionError(f"check_scheduler: {len(metrics)} metrics for {epochs} epochs")
+    optimizer = SGD([Parameter(torch.zeros(1, dtype=torch.float64))], lr=lr)
+    scheduler = cls(optimizer, **config)
+    rebuilt = cls.from_config(scheduler.get_config(), optimizer).get_config()
+    if rebuilt != scheduler.get_config():
+        raise AssertionError(f"{name}.from_config(get_config()) changed the configuration: {scheduler.get_config()} -> {rebuilt}")
+    torch_optimizer = reference_optimizer([torch.zeros(1, dtype=torch.float64, requires_grad=True)], lr=lr)
+    torch_scheduler = reference(torch_optimizer)
+    takes_metric = "metrics" in inspect.signature(torch_scheduler.step).parameters
+    resumed: tuple[SGD, Scheduler] | None = None
+    for epoch in range(epochs + 1):
+        expected = torch_optimizer.param_groups[0]["lr"]
+        what = f"{name}: learning rate after {epoch} steps vs {type(torch_scheduler).__name__}"
+        assert_close(torch.tensor(optimizer.lr, dtype=torch.float64), torch.tensor(expected, dtype=torch.float64), what, atol=atol, rtol=1e-12)
+        if resumed:
+            if resumed[0].lr != optimizer.lr:
+                raise AssertionError(f"{name}: learning rate after {epoch} steps of a run restored from state_dict is {resumed[0].lr}, expected {optimizer.lr}")
+        if epoch == epochs:
+            break
+        if epoch == epochs // 2:
+            copy = SGD([Parameter(torch.zeros(1, dtype=torch.float64))], lr=lr)
+            copy.load_state_dict(optimizer.state_dict())
+            resumed = (copy, cls(copy, **config))
+            resumed[1].load_state_dict(scheduler.state_dict())
+        for run in [scheduler] + ([resumed[1]] if resumed else []):
+            run.step(metrics[epoch])
+        torch_optimizer.step()
+        if takes_metric:
+            torch_scheduler.step(metrics[epoch])
+        else:
+            torch_scheduler.step()
