@@ -1,0 +1,1 @@
+"""Screens of minidl-tui: the main screen and its dialogs."""

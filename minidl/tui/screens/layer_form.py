@@ -1,0 +1,57 @@
+"""Edit one layer's parameters in a form built from its declaration; Enter or OK applies, escape cancels."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Static
+
+from minidl import registry
+from minidl.tui.naming import short_name
+from minidl.tui.widgets.fields_form import FieldsForm
+
+
+class LayerForm(ModalScreen[dict[str, Any] | None]):
+    """Dismisses with the layer's new ``{"component", "config"}``, or None when cancelled."""
+
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
+
+    def __init__(self, component: str, config: dict[str, Any]) -> None:
+        super().__init__()
+        self.component = component
+        self.config = config
+
+    def compose(self) -> ComposeResult:
+        summary = registry.describe("module", self.component)["summary"]
+        with Vertical(classes="dialog"):
+            yield Static(short_name("module", self.component), classes="dialog-title")
+            yield Static(summary, classes="dim")
+            yield FieldsForm(registry.fields("module", self.component), self.config)
+            with Horizontal(classes="buttons"):
+                yield Button("OK", variant="primary", id="ok", compact=True)
+                yield Button("Cancel", id="cancel", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#ok", Button).disabled = not self.query_one(FieldsForm).valid
+        inputs = self.query(Input)
+        (inputs.first() if inputs else self.query_one("#ok", Button)).focus()
+
+    @on(FieldsForm.Changed)
+    def _changed(self, event: FieldsForm.Changed) -> None:
+        self.query_one("#ok", Button).disabled = bool(event.errors)
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#ok")
+    def _apply(self) -> None:
+        form = self.query_one(FieldsForm)
+        if form.valid:
+            self.dismiss({"component": self.component, "config": dict(form.values)})
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,1 @@
+"""Widgets of minidl-tui, one area each."""

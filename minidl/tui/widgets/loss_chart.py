@@ -1,0 +1,72 @@
+"""Train and test loss per epoch, drawn with braille dots (2x4 per cell), y axis scaled to the data."""
+
+from __future__ import annotations
+
+import math
+
+from rich.color import Color
+from rich.segment import Segment
+from rich.style import Style
+from textual.strip import Strip
+
+from minidl.tui.widgets.drawing import DrawnWidget
+
+TRAIN, TEST, BOTH = (Style(color=Color.parse(c)) for c in ("#5fafff", "#ffaf5f", "#e4e4e4"))
+AXIS = Style(dim=True)
+LABEL_WIDTH = 7
+_DOT_BITS = ((0x01, 0x08), (0x02, 0x10), (0x04, 0x20), (0x40, 0x80))  # [row][column] inside a cell
+
+
+class LossChart(DrawnWidget):
+    """Two series over epochs; ``show(train, test)`` replaces both."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._series: tuple[list[float], list[float]] = ([], [])
+
+    def show(self, train: list[float], test: list[float]) -> None:
+        self._series = (train, test)
+        self.redraw()
+
+    def draw(self) -> list[Strip]:
+        width, height = self.content_size
+        train, test = self._series
+        finite = [v for v in train + test if math.isfinite(v)]
+        plot_w, plot_h = width - LABEL_WIDTH, height - 1
+        if not finite or plot_w < 2 or plot_h < 2:
+            return self.centred_text("no epochs yet" if not finite else "")
+        low, high = min(finite), max(finite)
+        bits = [[[0, 0] for _ in range(plot_w)] for _ in range(plot_h)]
+        for which, values in enumerate((train, test)):
+            for x, y in _dots(values, low, high, 2 * plot_w, 4 * plot_h):
+                bits[y // 4][x // 2][which] |= _DOT_BITS[y % 4][x % 2]
+        lines = []
+        for row, cells in enumerate(bits):
+            label = f"{high:.3g}" if row == 0 else f"{low:.3g}" if row == plot_h - 1 else ""
+            segments = [Segment(label.rjust(LABEL_WIDTH - 1)[: LABEL_WIDTH - 1] + "│", AXIS)]
+            segments += [_cell(a, b) for a, b in cells]
+            lines.append(Strip(segments, width))
+        n = max(len(train), len(test))
+        axis = f"1{'epoch'.center(plot_w - 1 - len(str(n)))}{n}" if n > 1 else "1"
+        lines.append(Strip([Segment(" " * LABEL_WIDTH + axis, AXIS)], width))
+        return lines
+
+
+def _cell(train_bits: int, test_bits: int) -> Segment:
+    style = BOTH if train_bits and test_bits else TRAIN if train_bits else TEST
+    return Segment(chr(0x2800 + (train_bits | test_bits)), style)
+
+
+def _dots(values: list[float], low: float, high: float, width: int, height: int) -> list[tuple[int, int]]:
+    """Dot coordinates of the polyline through ``values`` (x: epoch, y: 0 at ``high``)."""
+    span = high - low or 1.0
+    points = [
+        (round(i * (width - 1) / max(len(values) - 1, 1)), round((high - v) / span * (height - 1)))
+        for i, v in enumerate(values)
+        if math.isfinite(v)
+    ]
+    dots = points[:1]
+    for (x0, y0), (x1, y1) in zip(points, points[1:]):
+        steps = max(abs(x1 - x0), abs(y1 - y0), 1)
+        dots += [(round(x0 + (x1 - x0) * s / steps), round(y0 + (y1 - y0) * s / steps)) for s in range(1, steps + 1)]
+    return dots

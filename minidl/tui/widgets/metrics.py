@@ -1,0 +1,40 @@
+"""Where training stands: epoch and progress, train/test loss and error, learning rate, state or error."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widget import Widget
+from textual.widgets import Label, ProgressBar, Static
+
+from minidl.workflow.trainer import EpochMetrics
+
+
+class Metrics(Widget):
+    """``show(...)`` updates everything at once; ``say(text, error)`` sets the status line."""
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="epoch-row"):
+            yield Label("", id="epoch")
+            yield ProgressBar(total=1, show_eta=False, id="progress")
+        yield Static("", id="numbers")
+        yield Static("", id="status")
+
+    def show(self, last: EpochMetrics | None, epoch: int, epochs: int, lr: float | None, show_timing: bool) -> None:
+        self.query_one("#epoch", Label).update(f"epoch {epoch}/{epochs}")
+        self.query_one(ProgressBar).update(total=epochs, progress=epoch)
+        if last is None:
+            lines = ["loss   train    -      test    -", "error  train    -      test    -"]
+        else:
+            lines = [
+                f"loss   train {last.train_loss:7.4f}  test {last.test_loss:7.4f}",
+                f"error  train {last.train_error:7.2%}  test {last.test_error:7.2%}",
+            ]
+        rate = "lr -" if lr is None else f"lr {lr:.3g}"
+        timing = f"   {last.seconds * 1000:.0f} ms/epoch" if show_timing and last is not None else ""
+        self.query_one("#numbers", Static).update("\n".join(lines + [rate + timing]))
+
+    def say(self, text: str, error: bool = False) -> None:
+        status = self.query_one("#status", Static)
+        status.update(text)
+        status.set_class(error, "error")
