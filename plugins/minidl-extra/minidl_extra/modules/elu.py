@@ -1,0 +1,24 @@
+"""``ELU``: identity for positive inputs, a saturating exponential below zero."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import torch
+from minidl import Param
+
+from minidl_extra.modules.elementwise import Elementwise
+
+
+class ELU(Elementwise):
+    """``x`` for ``x > 0``, else ``alpha * (exp(x) - 1)``; derivative there ``out + alpha`` (``alpha`` at 0, as PyTorch)."""
+
+    def __init__(self, alpha: Annotated[float, Param(ge=0.0, help="value the output approaches for very negative inputs (negated)")] = 1.0) -> None:
+        super().__init__()
+        self.alpha = alpha
+
+    def function(self, x: torch.Tensor) -> torch.Tensor:
+        return torch.where(x > 0, x, torch.expm1(x) * self.alpha)
+
+    def derivative(self, x: torch.Tensor, out: torch.Tensor) -> torch.Tensor:
+        return torch.where(x > 0, 1.0, out + self.alpha)

@@ -1,0 +1,18 @@
+"""``SiLU`` (swish): ``x * sigmoid(x)``, smooth and non-monotone near zero."""
+
+from __future__ import annotations
+
+import torch
+
+from minidl_extra.modules.elementwise import Elementwise
+
+
+class SiLU(Elementwise):
+    """``x * s`` with ``s = sigmoid(x)``; derivative ``s * (1 + x * (1 - s))``."""
+
+    def function(self, x: torch.Tensor) -> torch.Tensor:
+        return x * torch.sigmoid(x)
+
+    def derivative(self, x: torch.Tensor, out: torch.Tensor) -> torch.Tensor:
+        s = torch.sigmoid(x)
+        return s * (1 + x * (1 - s))
