@@ -29,8 +29,10 @@ from minidl.core import (
     Param,
     Parameter,
     ShapeError,
+    SpecError,
     TrainingDiverged,
 )
+from minidl.workflow.files import LoadedFile, load, resume, save, save_spec
 from minidl.workflow.recipe import DEFAULT_SPEC, default_spec
 from minidl.workflow.spec import build_model, build_trainer
 from minidl.workflow.trainer import EpochMetrics, Trainer
@@ -52,6 +54,7 @@ __all__ = [
     "HeNormal",
     "Initializer",
     "Linear",
+    "LoadedFile",
     "Loss",
     "MSELoss",
     "MinidlError",
@@ -64,6 +67,7 @@ __all__ = [
     "Scheduler",
     "Sequential",
     "ShapeError",
+    "SpecError",
     "Tanh",
     "Trainer",
     "TrainingDiverged",
@@ -72,4 +76,8 @@ __all__ = [
     "build_trainer",
     "default_spec",
     "gain",
+    "load",
+    "resume",
+    "save",
+    "save_spec",
 ]

@@ -1,7 +1,7 @@
 """The bottom layer: the module protocol, parameter pairs, configuration declarations and errors."""
 
 from minidl.core.config import Param, Configurable, Field, schema_of
-from minidl.core.errors import CallOrderError, ConfigError, MinidlError, ShapeError, TrainingDiverged
+from minidl.core.errors import CallOrderError, ConfigError, MinidlError, ShapeError, SpecError, TrainingDiverged
 from minidl.core.module import Module, Parameter
 
 __all__ = [
@@ -14,6 +14,7 @@ __all__ = [
     "Param",
     "Parameter",
     "ShapeError",
+    "SpecError",
     "TrainingDiverged",
     "schema_of",
 ]

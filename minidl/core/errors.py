@@ -24,3 +24,7 @@ class CallOrderError(MinidlError, RuntimeError):
 
 class TrainingDiverged(MinidlError, ArithmeticError):
     """The loss became NaN or infinite; training refuses to go on silently."""
+
+
+class SpecError(MinidlError, ValueError):
+    """A file (or the spec inside it) is malformed; the message names the place in the file and what was expected."""

@@ -62,7 +62,7 @@ def normalize(spec: Any, where: str = "spec") -> dict[str, Any]:
     if not isinstance(layers, list) or not layers:
         raise ConfigError(f"{where}.model.layers: expected a non-empty list of layers")
     dtype = model.get("dtype", "float32")
-    if dtype not in DTYPES:
+    if not isinstance(dtype, str) or dtype not in DTYPES:
         raise ConfigError(f"{where}.model.dtype: expected one of {', '.join(DTYPES)}, got {dtype!r}")
     out_model = {
         "layers": [normalize_component("module", layer, f"{where}.model.layers[{i}]") for i, layer in enumerate(layers)],

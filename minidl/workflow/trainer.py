@@ -10,6 +10,7 @@ that is appended to ``history`` and passed to every ``on_epoch`` callback.
 from __future__ import annotations
 
 import math
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -167,6 +168,12 @@ class Trainer:
             "rng": {"shuffle": self.generator.get_state(), "torch": torch.get_rng_state()},
         }
         return state
+
+    def save_checkpoint(self, path: str | os.PathLike[str]) -> None:
+        """Write a checkpoint file that ``minidl.resume`` continues exactly (needs a Trainer from ``build_trainer``)."""
+        from minidl.workflow.files import save_checkpoint  # the file layer imports this module
+
+        save_checkpoint(self, path)
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         """Continue from ``state_dict()``: the next epoch is exactly the one the saved run would have run."""

@@ -1,0 +1,105 @@
+"""Reading files: every malformed file raises SpecError naming the place; a valid one gives a LoadedFile."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Any
+
+import minidl
+from minidl.components.modules.sequential import Sequential
+from minidl.core.errors import ConfigError, SpecError
+from minidl.workflow.files.checks import child, expect_int, expect_map, expect_str
+from minidl.workflow.files.decode import read_document
+from minidl.workflow.files.format import FILE_KINDS, FORMAT_ID, FORMAT_VERSION, MAX_FILE_BYTES, MAX_SPEC_MODEL_BYTES
+from minidl.workflow.files.model import load_model, new_model
+from minidl.workflow.files.producer import install_hint, minidl_version_of, read_producer
+from minidl.workflow.files.restore import check_restorable
+from minidl.workflow.files.state import decode_state
+from minidl.workflow.files.tensors import read_table
+from minidl.workflow.spec import build_trainer, normalize
+from minidl.workflow.trainer import Trainer
+
+_KEYS = {"format", "version", "producer", "kind", "spec", "tensors"}
+
+
+@dataclass(frozen=True)
+class LoadedFile:
+    """What a file holds: its kind (spec, model or checkpoint), normalised spec, model and training state."""
+
+    kind: str
+    spec: dict[str, Any]
+    model: Sequential
+    producer: dict[str, Any]
+    trainer_state: dict[str, Any] | None
+
+    def make_trainer(self) -> Trainer:
+        """A Trainer on ``self.model`` (trained in place): a checkpoint continues exactly where it stopped."""
+        if self.spec["training"] is None:
+            raise ConfigError(f"this {self.kind} file has no training setup (spec.training is nil): nothing to train with")
+        trainer = build_trainer(self.spec, model=self.model)
+        if self.trainer_state is not None:
+            trainer.load_state_dict(self.trainer_state)
+        return trainer
+
+
+def load(
+    path: str | os.PathLike[str], *, max_bytes: int = MAX_FILE_BYTES, max_spec_model_bytes: int = MAX_SPEC_MODEL_BYTES
+) -> LoadedFile:
+    """Read a ``.minidl`` file of any supported format version; raises SpecError if it is malformed.
+
+    ``max_bytes`` caps the file's size; ``max_spec_model_bytes`` the weights a spec file (no weights
+    of its own) may make load allocate.
+    """
+    document = read_document(path, max_bytes)
+    kind = _read_header(document)
+    producer = read_producer(document["producer"])
+    spec = _read_spec(document["spec"], producer)
+    if kind == "spec":
+        if document["tensors"] is not None:
+            raise SpecError("tensors: expected nil in a spec file (a spec has no weights)")
+        return LoadedFile(kind, spec, new_model(spec, max_spec_model_bytes), producer, None)
+    records: dict[str, Any] = read_table(document.pop("tensors"))
+    model = load_model(spec, records)
+    state = None
+    if kind == "checkpoint":
+        records = {name: record.to_tensor() for name, record in records.items()}
+        state = decode_state(document["state"], records)
+    if records:
+        raise SpecError(f"{child('tensors', next(iter(records)))}: unexpected tensor (neither a weight of the model nor named by the state)")
+    if state is not None:
+        check_restorable(spec, model, state)
+    return LoadedFile(kind, spec, model, producer, state)
+
+
+def resume(path: str | os.PathLike[str]) -> Trainer:
+    """``load(path).make_trainer()``: continue a checkpoint (or start training a model file's setup)."""
+    return load(path).make_trainer()
+
+
+def _read_header(document: dict[str, Any]) -> str:
+    if not isinstance(document, dict) or document.get("format") != FORMAT_ID:
+        raise SpecError(f"format: expected {FORMAT_ID!r} (this is not a minidl file)")
+    version = expect_int(document.get("version"), "version", 1)
+    if version > FORMAT_VERSION:
+        needed = minidl_version_of(document)
+        raise SpecError(
+            f"version: this file has format version {version}, but minidl {minidl.__version__} reads versions up to "
+            f"{FORMAT_VERSION}; it was written by minidl {needed}: install minidl>={needed}"
+        )
+    kind = expect_str(document.get("kind"), "kind")
+    if kind not in FILE_KINDS:
+        raise SpecError(f"kind: expected one of {', '.join(FILE_KINDS)}, got {kind!r}")
+    expect_map(document, "", _KEYS | ({"state"} if kind == "checkpoint" else set()))
+    return kind
+
+
+def _read_spec(value: Any, producer: dict[str, Any]) -> dict[str, Any]:
+    """The normalised spec; an unknown component's message says which distribution provided it."""
+    try:
+        return normalize(value, "spec")
+    except ConfigError as error:
+        raise SpecError(str(error)) from None
+    except LookupError as error:
+        hint = install_hint(producer, str(error))
+        raise SpecError(f"{error}" + (f" ({hint})" if hint else "")) from None
