@@ -1,0 +1,55 @@
+"""The spiral and XOR data sets: reproducible from the seed, labelled by their geometry, noise as declared."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+import torch
+from minidl import ConfigError
+
+from minidl_extra import Spiral, Xor
+
+
+@pytest.mark.parametrize("dataset", [Spiral(n_train=200, n_test=100), Xor(n_train=200, n_test=100)], ids=repr)
+def test_same_seed_same_data_other_seed_other_data(dataset):
+    first, again, other = dataset.load(5), dataset.load(5), dataset.load(6)
+    for name in ("train_x", "train_y", "test_x", "test_y"):
+        assert torch.equal(getattr(first, name), getattr(again, name)), name
+    assert not torch.equal(first.train_x, other.train_x)
+    assert first.train_x.shape == (200, 2) and first.test_x.shape == (100, 2) and first.num_classes == 2
+    assert not torch.equal(first.train_x[:100], first.test_x)  # the test set is a fresh draw
+    assert 0.4 < float(first.train_y.double().mean()) < 0.6  # both classes, about equally
+
+
+def test_spiral_points_lie_on_the_arm_of_their_class():
+    data = Spiral(n_train=500, n_test=10, noise=0.0, turns=1.5).load(0)
+    x, y = data.train_x.double(), data.train_y
+    radius = x.norm(dim=1)
+    for label in (0, 1):
+        angle = 2 * math.pi * 1.5 * radius + label * math.pi
+        arm = torch.stack((radius * angle.cos(), radius * angle.sin()), dim=1)
+        on_arm = (x - arm).norm(dim=1) < 1e-5
+        assert torch.equal(on_arm, y == label), f"class {label}"
+
+
+def test_xor_labels_say_whether_the_signs_differ():
+    data = Xor(n_train=500, n_test=10, noise=0.0).load(0)
+    x, y = data.train_x, data.train_y
+    assert float(x.abs().max()) <= 1.0
+    assert torch.equal(y, (x[:, 0] * x[:, 1] < 0).long())
+
+
+@pytest.mark.parametrize("cls", [Spiral, Xor])
+def test_noise_moves_points_by_its_standard_deviation_and_keeps_labels(cls):
+    clean = cls(n_train=4000, n_test=10, noise=0.0).load(1)
+    noisy = cls(n_train=4000, n_test=10, noise=0.2).load(1)
+    assert torch.equal(clean.train_y, noisy.train_y)
+    assert float((noisy.train_x - clean.train_x).std()) == pytest.approx(0.2, rel=0.05)
+
+
+def test_bad_dataset_configuration_is_refused():
+    with pytest.raises(ConfigError, match=r"parameter 'noise': expected float >= 0"):
+        Spiral(noise=-0.1)
+    with pytest.raises(ConfigError, match=r"parameter 'n_train': expected int >= 1"):
+        Xor(n_train=0)
