@@ -92,7 +92,8 @@ def write_report(
         "",
         f"Every row: {settings.trials} trials (seeds {settings.seeds[0]}..{settings.seeds[-1]}; the seed draws the data, "
         f"the initial weights and the batch order), {settings.n_train:,} training and {settings.n_test:,} test points of "
-        f"the circle task, {settings.epochs} epochs, batch {settings.batch_size}, the 2 -> 25 -> 25 -> 25 -> 2 network. "
+        f"the circle task, {settings.epochs} epochs, the 2 -> 25 -> 25 -> 25 -> 2 network, batch {settings.batch_size} "
+        "(the default-recipe rows: the recipe's own batch size). "
         "Errors are those of the **final epoch** (not the best epoch on the test set), as mean ± sample standard "
         "deviation over the trials; diverged trials are counted and left out of the statistics.",
         "",

@@ -24,7 +24,10 @@ EXTRA = "minidl-extra"
 
 @dataclass(frozen=True)
 class Settings:
-    """How large the study is; the spec of every row follows these (the seed is set per trial)."""
+    """How large the study is: every row's data size and epochs; the report's rows also take its batch size.
+
+    The default-recipe rows keep the recipe's own batch size. The seed is set per trial.
+    """
 
     trials: int = 10
     epochs: int = 200
@@ -43,10 +46,10 @@ class Settings:
         return list(range(self.first_seed, self.first_seed + self.trials))
 
     def apply(self, spec: dict[str, Any]) -> dict[str, Any]:
-        """``spec`` with this study's data size, epochs and batch size."""
+        """``spec`` with this study's data size and epochs (the batch size stays the spec's)."""
         training = spec["training"]
         training["dataset"] = {"component": "circle", "config": {"n_train": self.n_train, "n_test": self.n_test}}
-        training.update(epochs=self.epochs, batch_size=self.batch_size, seed=self.first_seed)
+        training.update(epochs=self.epochs, seed=self.first_seed)
         return spec
 
 
@@ -87,7 +90,12 @@ def report_spec(
     init_config = {} if init == "default" else {"gain": GAIN[activation]}
     spec = {
         "model": {"layers": layers, "init": {"component": init, "config": init_config}, "dtype": "float32"},
-        "training": {"loss": {"component": loss, "config": {}}, "optimizer": optimizer, "scheduler": scheduler},
+        "training": {
+            "loss": {"component": loss, "config": {}},
+            "optimizer": optimizer,
+            "scheduler": scheduler,
+            "batch_size": settings.batch_size,
+        },
     }
     return settings.apply(spec)
 
@@ -151,7 +159,7 @@ def _ours(s: Settings) -> Group:
         Config("default recipe", _recipe_variant(s)),
         Config("+ BatchNorm1d", _recipe_variant(s, batchnorm=True)),
         *(Config(f"{act} instead of ReLU", _recipe_variant(s, activation=act)) for act in ("GELU", "SiLU", "ELU", "LeakyReLU")),
-        Config("AdamW instead of Adam", _recipe_variant(s, optimizer={"component": "AdamW", "config": {"lr": 1e-3}})),
+        Config("AdamW instead of Adam", _recipe_variant(s, optimizer={**default_spec()["training"]["optimizer"], "component": "AdamW"})),
         Config("StepLR instead of plateau", _recipe_variant(s, scheduler={"component": "StepLR", "config": {"step_size": max(1, s.epochs // 4), "gamma": 0.5}})),
         Config("CosineAnnealingLR instead of plateau", _recipe_variant(s, scheduler={"component": "CosineAnnealingLR", "config": {"T_max": s.epochs}})),
     ]
@@ -163,11 +171,20 @@ def _ours(s: Settings) -> Group:
             skipped.append(f"{config.label}: skipped ({error}; install the {EXTRA} plugin: pip install plugins/{EXTRA})")
             continue
         configs.append(config)
+    recipe = candidates[0].spec["training"]
     setup = (
-        "The default recipe (minidl/workflow/recipe.py: ReLU, default init, CE, Adam lr 1e-3, ReduceLROnPlateau "
-        "factor 0.5 patience 10), then one plugin component swapped in per row."
+        f"The default recipe (minidl/workflow/recipe.py: ReLU, default init, {_text(recipe['loss'])}, "
+        f"{_text(recipe['optimizer'])}, {_text(recipe['scheduler'])}, batch {recipe['batch_size']}), "
+        "then one plugin component swapped in per row."
     )
     return Group("ours", "Our rows: the default recipe and plugin components", setup, tuple(configs), tuple(skipped))
+
+
+def _text(ref: dict[str, Any] | None) -> str:
+    """``Adam(lr=0.01, betas=[0.9, 0.99])``: a component reference as a reader writes it."""
+    if ref is None:
+        return "no scheduler"
+    return f"{ref['component']}(" + ", ".join(f"{k}={v}" for k, v in ref.get("config", {}).items()) + ")"
 
 
 def study(settings: Settings) -> list[Group]:
