@@ -1,32 +1,60 @@
-"""``minidl train``: train the default recipe (or a spec file), printing each epoch's metrics."""
+"""``minidl train [FILE]``: train the default recipe or the spec in FILE, then save the model."""
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
+from typing import Any
 
+import minidl
+from minidl.cli.options import learning_rate, positive_int, seed
+from minidl.cli.training import add_saving_options, derived_output, fit_and_save
+from minidl.core.errors import SpecError
 from minidl.workflow.recipe import default_spec
 from minidl.workflow.spec import build_trainer
-from minidl.workflow.trainer import EpochMetrics
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    parser = sub.add_parser("train", help="train a model and print train/test loss and error per epoch")
-    parser.add_argument("--epochs", type=int, help="number of epochs (default: the recipe's)")
-    parser.add_argument("--seed", type=int, help="random seed (default: the recipe's)")
-    parser.add_argument("--batch-size", type=int, help="mini-batch size (default: the recipe's)")
+    parser = sub.add_parser(
+        "train",
+        help="train a model and print train/test loss and error per epoch",
+        description="Train the spec in FILE (a .minidl spec or model file; its spec is trained from fresh weights "
+        "drawn from the seed) or, without FILE, minidl's default recipe; then save the model.",
+    )
+    parser.add_argument("file", nargs="?", type=Path, metavar="FILE", help="a .minidl spec or model file (default: the default recipe)")
+    parser.add_argument("--epochs", type=positive_int, help="number of epochs (default: the spec's)")
+    parser.add_argument("--batch-size", type=positive_int, help="mini-batch size (default: the spec's)")
+    parser.add_argument("--seed", type=seed, help="random seed for data, weights and batch order (default: the spec's)")
+    parser.add_argument("--lr", type=learning_rate, help="the optimizer's learning rate (default: the spec's)")
+    add_saving_options(parser)
     parser.set_defaults(run=run)
 
 
-def print_epoch(m: EpochMetrics) -> None:
-    print(
-        f"epoch {m.epoch:4d}  train loss {m.train_loss:.4f} error {m.train_error:6.2%}  "
-        f"test loss {m.test_loss:.4f} error {m.test_error:6.2%}  lr {m.lr:.2e}  {m.seconds * 1000:.0f} ms"
-    )
+def spec_of(file: Path | None) -> dict[str, Any]:
+    """The spec to train: the default recipe, or the one in ``file`` (which must have a training setup)."""
+    if file is None:
+        return default_spec()
+    loaded = minidl.load(file)
+    if loaded.kind == "checkpoint":
+        raise SpecError(f"{file}: is a checkpoint; continue it with: minidl resume {file}")
+    if loaded.spec["training"] is None:
+        raise SpecError(f"{file}: has no training setup (dataset, loss, optimizer, epochs, ...) to train with")
+    return loaded.spec
+
+
+def with_overrides(spec: dict[str, Any], args: argparse.Namespace) -> dict[str, Any]:
+    """The spec with the command line's epochs, batch size, seed and learning rate."""
+    training = spec["training"]
+    for key in ("epochs", "batch_size", "seed"):
+        if getattr(args, key) is not None:
+            training[key] = getattr(args, key)
+    if args.lr is not None:
+        training["optimizer"] = {**training["optimizer"], "config": {**training["optimizer"].get("config", {}), "lr": args.lr}}
+    return spec
 
 
 def run(args: argparse.Namespace) -> int:
-    overrides = {k: v for k, v in (("epochs", args.epochs), ("seed", args.seed), ("batch_size", args.batch_size)) if v is not None}
-    trainer = build_trainer(default_spec(**overrides))
-    trainer.callbacks.append(print_epoch)
-    trainer.fit()
+    trainer = build_trainer(with_overrides(spec_of(args.file), args))
+    output = args.output or (derived_output(args.file, "-trained") if args.file else Path("default-recipe.minidl"))
+    fit_and_save(trainer, output, args.every, args.checkpoint)
     return 0

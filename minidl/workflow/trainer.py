@@ -158,6 +158,12 @@ class Trainer:
         self.model.train()
         return value, error
 
+    def scores(self) -> dict[str, float]:
+        """Loss and error of the model as it is now on both sets (what ``minidl evaluate`` prints)."""
+        train_loss, train_error = self.evaluate(self.data.train_x, self._train_targets, self.data.train_y)
+        test_loss, test_error = self.evaluate(self.data.test_x, self._test_targets, self.data.test_y)
+        return {"train_loss": train_loss, "train_error": train_error, "test_loss": test_loss, "test_error": test_error}
+
     # -- checkpoints ---------------------------------------------------------------------------------
     def state_dict(self) -> dict[str, Any]:
         """The training state beyond the weights: optimizer, scheduler, history and random generators."""

@@ -1,0 +1,156 @@
+"""``minidl inspect FILE``: a model summary in the manner of Keras's ``model.summary()``.
+
+Each layer with its provider, configuration, output shape and parameter count; the totals; the
+training setup; the history's last and best epochs; and the versions that wrote the file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+import torch
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+import minidl
+from minidl import registry
+from minidl.components.modules.sequential import Sequential
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser(
+        "inspect",
+        help="summarise a saved file: layers, parameters, training setup, history, producer",
+        description="Print what FILE holds without training: every layer (provider, config, output shape, "
+        "parameter count), the totals, the training setup, the history's last and best values, and the "
+        "minidl and plugin versions that wrote it.",
+    )
+    parser.add_argument("file", type=Path, metavar="FILE", help="a .minidl spec, model or checkpoint file")
+    parser.add_argument("--json", action="store_true", help="print the summary as JSON")
+    parser.set_defaults(run=run)
+
+
+def _output_shapes(model: Sequential, spec: dict[str, Any]) -> list[list[int | None] | None]:
+    """Each layer's output shape for a batch of any size (``None`` first), or ``None`` when unknown."""
+    width = spec["model"]["layers"][0]["config"].get("in_features")
+    if width is None:
+        return [None] * len(model)
+    first = model.param()[0].value if model.param() else torch.empty(0)
+    x = torch.zeros(2, width, dtype=first.dtype)
+    was_training, shapes = model.training, []
+    model.eval()
+    try:
+        for layer in model:
+            x = layer.forward(x)
+            shapes.append([None, *x.shape[1:]])
+    finally:
+        model.train(was_training)
+    return shapes
+
+
+def _history(state: dict[str, Any] | None) -> dict[str, Any] | None:
+    history = (state or {}).get("history") or []
+    if not history:
+        return None
+    best = {key: min(history, key=lambda m: m[key]) for key in ("test_error", "test_loss")}
+    return {"epochs": len(history), "last": history[-1], "best": {key: {"epoch": m["epoch"], "value": m[key]} for key, m in best.items()}}
+
+
+def summary(loaded: minidl.LoadedFile, file: Path) -> dict[str, Any]:
+    """Everything ``inspect`` prints, as plain data (the ``--json`` output)."""
+    spec = loaded.spec
+    model = loaded.model
+    layers = []
+    for i, (ref, layer, shape) in enumerate(zip(spec["model"]["layers"], model, _output_shapes(model, spec))):
+        parameters = sum(p.value.numel() for p in layer.param())
+        buffers = sum(t.numel() for m in layer.modules() for _, t in m.named_buffers())
+        layers.append({
+            "index": i,
+            "component": ref["component"],
+            "provider": registry.provider("module", ref["component"]),
+            "config": ref["config"],
+            "output_shape": shape,
+            "parameters": parameters,
+            "buffers": buffers,
+        })
+    trainable = sum(layer["parameters"] for layer in layers)
+    non_trainable = sum(layer["buffers"] for layer in layers)
+    return {
+        "file": str(file),
+        "kind": loaded.kind,
+        "layers": layers,
+        "totals": {"parameters": trainable + non_trainable, "trainable": trainable, "non_trainable": non_trainable},
+        "init": spec["model"]["init"],
+        "dtype": spec["model"]["dtype"],
+        "training": spec["training"],
+        "history": _history(loaded.trainer_state),
+        "producer": loaded.producer,
+    }
+
+
+def _ref(ref: dict[str, Any] | None) -> str:
+    if ref is None:
+        return "none"
+    return f"{ref['component']}(" + ", ".join(f"{k}={v!r}" for k, v in ref["config"].items()) + ")"
+
+
+def _print(s: dict[str, Any]) -> None:
+    console = Console(highlight=False)
+
+    def say(text: str) -> None:
+        console.print(text, markup=False, soft_wrap=True)
+
+    say(f"{s['file']}: {s['kind']}")
+    table = Table(show_edge=False, header_style="bold")
+    for column, justify in (("#", "right"), ("layer", "left"), ("output shape", "left"), ("params", "right"), ("provider", "left"), ("config", "left")):
+        table.add_column(column, justify=justify, overflow="fold")
+    for layer in s["layers"]:
+        shape = "?" if layer["output_shape"] is None else "(" + ", ".join(str(d) for d in layer["output_shape"]) + ")"
+        provider = f"{layer['provider']['distribution']} {layer['provider']['version']}"
+        params = f"{layer['parameters']:,}" + (f" +{layer['buffers']:,} buffers" if layer["buffers"] else "")
+        config = ", ".join(f"{k}={v!r}" for k, v in layer["config"].items())
+        table.add_row(*(Text(str(v)) for v in (layer["index"], layer["component"], shape, params, provider, config)))
+    console.print(table)
+    totals = s["totals"]
+    say(f"Total params: {totals['parameters']:,} (trainable {totals['trainable']:,}, non-trainable {totals['non_trainable']:,})")
+    say(f"Init: {_ref(s['init'])}, dtype {s['dtype']}")
+    training = s["training"]
+    if training is None:
+        say("Training: none (a model without a training setup)")
+    else:
+        say("Training:")
+        for key in ("dataset", "loss", "optimizer", "scheduler"):
+            say(f"  {key:10} {_ref(training[key])}")
+        say(f"  {'epochs':10} {training['epochs']}, batch size {training['batch_size']}, seed {training['seed']}")
+    history = s["history"]
+    if history is None:
+        say("History: none in this file (checkpoints carry it)" if s["kind"] != "checkpoint" else "History: none")
+    else:
+        last, best = history["last"], history["best"]
+        say(f"History: {history['epochs']} epochs")
+        say(f"  last       train loss {last['train_loss']:.4f} error {last['train_error']:.2%}, "
+            f"test loss {last['test_loss']:.4f} error {last['test_error']:.2%}, lr {last['lr']:.2e}")
+        say(f"  best       test error {best['test_error']['value']:.2%} (epoch {best['test_error']['epoch']}), "
+            f"test loss {best['test_loss']['value']:.4f} (epoch {best['test_loss']['epoch']})")
+    say(f"Producer: {_producer_text(s['producer'])}")
+
+
+def _producer_text(producer: dict[str, Any]) -> str:
+    versions: dict[str, str] = {}
+    for item in producer.get("components", []):
+        versions.setdefault(item["distribution"], item["version"])
+    written = ", ".join(f"{d} {v}" for d, v in sorted(versions.items()))
+    return f"minidl {producer.get('minidl', '?')}" + (f"; components from {written}" if written else "")
+
+
+def run(args: argparse.Namespace) -> int:
+    s = summary(minidl.load(args.file), args.file)
+    if args.json:
+        print(json.dumps(s, indent=2))
+    else:
+        _print(s)
+    return 0

@@ -1,0 +1,42 @@
+"""``minidl resume CHECKPOINT``: continue a checkpointed run exactly where it stopped, then save the model."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import minidl
+from minidl.cli.options import positive_int
+from minidl.cli.training import add_saving_options, fit_and_save, resumed_output
+from minidl.core.errors import ConfigError, SpecError
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser(
+        "resume",
+        help="continue training from a checkpoint",
+        description="Continue the run saved in CHECKPOINT: the next epochs are exactly those the original run "
+        "would have trained (same batches, same random draws).",
+    )
+    parser.add_argument("checkpoint_file", type=Path, metavar="CHECKPOINT", help="a checkpoint written by minidl train --every")
+    parser.add_argument("--epochs", type=positive_int, help="new total number of epochs (default: the run's plan)")
+    add_saving_options(parser)
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    loaded = minidl.load(args.checkpoint_file)
+    if loaded.kind != "checkpoint":
+        raise SpecError(f"{args.checkpoint_file}: is a {loaded.kind} file, not a checkpoint; train it with: minidl train {args.checkpoint_file}")
+    trainer = loaded.make_trainer()
+    if args.epochs is not None:
+        trainer.epochs = args.epochs
+        trainer.spec = {**trainer.spec, "training": {**trainer.spec["training"], "epochs": args.epochs}}
+    if trainer.done:
+        raise ConfigError(
+            f"{args.checkpoint_file}: the run has already trained {trainer.epoch} of {trainer.epochs} epochs; "
+            f"pass --epochs with a larger total to train further"
+        )
+    output = args.output or resumed_output(args.checkpoint_file)
+    fit_and_save(trainer, output, args.every, args.checkpoint or args.checkpoint_file)
+    return 0

@@ -1,0 +1,54 @@
+"""``minidl evaluate`` and ``minidl inspect`` on model, checkpoint and spec files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import minidl
+
+
+@pytest.fixture
+def trained(cli, spec_file: Path, tmp_path: Path) -> Path:
+    """A model trained 3 epochs, with a checkpoint of its last epoch beside it."""
+    assert cli("train", spec_file, "--every", "3", "--output", tmp_path / "m.minidl").code == 0
+    return tmp_path / "m.minidl"
+
+
+def test_evaluate_matches_the_last_epoch(cli, trained: Path) -> None:
+    result = cli("evaluate", trained, "--json")
+    assert result.code == 0, result.err
+    scores = json.loads(result.out)
+    last = minidl.load(trained.with_name("m-checkpoint.minidl")).trainer_state["history"][-1]
+    assert scores == {key: last[key] for key in ("train_loss", "train_error", "test_loss", "test_error")}
+    table = cli("evaluate", trained).out.splitlines()
+    assert table[1].split()[0] == "train" and table[2].split()[0] == "test"
+    assert table[2].split()[2] == f"{last['test_error']:.2%}"
+
+
+def test_inspect_text(cli, trained: Path) -> None:
+    result = cli("inspect", trained.with_name("m-checkpoint.minidl"))
+    assert result.code == 0, result.err
+    for text in ("minidl:Linear", "(None, 8)", "(None, 2)", "Total params: 42", "optimizer  minidl:Adam(lr=0.01",
+                 "History: 3 epochs", "best", "Producer: minidl"):
+        assert text in result.out, text
+
+
+def test_inspect_json(cli, trained: Path) -> None:
+    summary = json.loads(cli("inspect", trained, "--json").out)
+    assert summary["kind"] == "model"
+    assert [layer["parameters"] for layer in summary["layers"]] == [24, 0, 18]
+    assert [layer["output_shape"] for layer in summary["layers"]] == [[None, 8], [None, 8], [None, 2]]
+    assert summary["layers"][0]["provider"]["distribution"] == "minidl"
+    assert summary["totals"] == {"parameters": 42, "trainable": 42, "non_trainable": 0}
+    assert summary["training"]["epochs"] == 3 and summary["history"] is None
+    checkpoint = json.loads(cli("inspect", trained.with_name("m-checkpoint.minidl"), "--json").out)
+    assert checkpoint["history"]["epochs"] == 3 and checkpoint["history"]["last"]["epoch"] == 3
+
+
+def test_inspect_a_spec_file(cli, spec_file: Path) -> None:
+    result = cli("inspect", spec_file)
+    assert result.code == 0, result.err
+    assert "small.minidl: spec" in result.out and "History: none" in result.out
