@@ -1,6 +1,10 @@
 """The default recipe: the one definition of the network and training setup that minidl starts from.
 
-The README's quick start, the tests, the TUI and the CLI all take it from here.
+The README's quick start, the tests, the TUI and the CLI all take it from here. The hyper-parameters
+were chosen by comparing 20 candidate settings (learning rate, batch size, plateau factor and
+patience, betas, init) over seeds 0-9 and checking the winner on seeds 10-19: final-epoch test
+error 1.00 +/- 0.34 % (seeds 0-9) and 1.19 +/- 0.30 % (seeds 10-19), against 1.22 % for Adam's
+PyTorch defaults with batch 10. See the README for the measured numbers and the command.
 """
 
 from __future__ import annotations
@@ -26,10 +30,10 @@ DEFAULT_SPEC: dict[str, Any] = {
     "training": {
         "dataset": {"component": "circle", "config": {"n_train": 1000, "n_test": 1000}},
         "loss": {"component": "CrossEntropyLoss", "config": {}},
-        "optimizer": {"component": "Adam", "config": {"lr": 1e-3}},
-        "scheduler": {"component": "ReduceLROnPlateau", "config": {"factor": 0.5, "patience": 10}},
+        "optimizer": {"component": "Adam", "config": {"lr": 1e-2, "betas": [0.9, 0.99]}},
+        "scheduler": {"component": "ReduceLROnPlateau", "config": {"factor": 0.3, "patience": 3}},
         "epochs": 200,
-        "batch_size": 10,
+        "batch_size": 50,
         "seed": 0,
     },
 }

@@ -16,7 +16,7 @@ def test_default_spec_normalises_to_qualified_ids_and_full_configs() -> None:
         "config": {"in_features": 2, "out_features": 25, "bias": True},
     }
     assert spec["training"]["optimizer"]["component"] == "minidl:Adam"
-    assert spec["training"]["optimizer"]["config"]["betas"] == (0.9, 0.999)
+    assert spec["training"]["optimizer"]["config"]["eps"] == 1e-8  # defaults filled in
     assert normalize(spec) == spec
 
 
