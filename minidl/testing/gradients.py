@@ -41,6 +41,7 @@ def check_finite_differences(
     if x.dtype != torch.float64 or any(p.value.dtype != torch.float64 for p in module.param()):
         raise AssertionError("check_finite_differences needs a float64 module and input (call module.double())")
     name = f"{type(module).__name__} ({'train' if module.training else 'eval'} mode)"
+    x = x.detach().clone()  # perturbed in place below; the caller's tensor stays untouched
     with torch.no_grad():
         analytic = analytic_gradients(module, x, seed)
         weights = analytic["weights"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.metadata
 
 import pytest
+import torch
 
 import minidl
 from minidl import registry
@@ -108,3 +109,16 @@ def test_a_network_mixing_builtin_and_plugin_layers_trains() -> None:
     assert history[-1].lr == pytest.approx(0.0, abs=1e-12)  # cosine schedule ran to T_max
     running_mean = trainer.model[1].running_mean
     assert running_mean.abs().sum() > 0  # BatchNorm's running statistics were updated in training
+
+
+def test_a_saved_model_keeps_the_plugin_layers_running_statistics(tmp_path) -> None:
+    """BatchNorm1d declares its running statistics as buffers, so a model file carries them."""
+    model = minidl.build_model({"model": mixed_spec()["model"]}, seed=0)
+    with torch.no_grad():
+        for _ in range(3):
+            model.forward(torch.randn(16, 2) * 2.0 + 1.0)
+    minidl.save(model.eval(), tmp_path / "bn.minidl")
+    loaded = minidl.load(tmp_path / "bn.minidl").model.eval()
+    assert torch.equal(loaded[1].running_var, model[1].running_var) and not torch.equal(model[1].running_var, torch.ones(16))
+    x = torch.randn(5, 2)
+    assert torch.equal(loaded.forward(x), model.forward(x))
