@@ -98,6 +98,13 @@ class Module(Configurable):
         """Every (parameter, gradient) pair of this module and its sub-modules; empty when there are none."""
         return [p for m in self.modules() for p in m.own_parameters()]
 
+    def placement(self) -> tuple[torch.dtype, torch.device]:
+        """The dtype and device of the parameters (torch's defaults for a module without any)."""
+        params = self.param()
+        if not params:
+            return torch.get_default_dtype(), torch.device("cpu")
+        return params[0].value.dtype, params[0].value.device
+
     def zero_grad(self) -> None:
         """Reset every gradient accumulator to zero."""
         for p in self.param():

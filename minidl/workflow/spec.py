@@ -140,8 +140,8 @@ def build_trainer(spec: dict[str, Any], model: Sequential | None = None) -> Trai
 
 def check_fits(model: Sequential, num_features: int, num_classes: int, dataset: str) -> None:
     """Check that the network takes the data set's inputs and gives one output per class, naming the layer."""
-    first = model.param()[0].value if model.param() else torch.empty(0)
-    x = torch.zeros(2, num_features, dtype=first.dtype, device=first.device)
+    dtype, device = model.placement()
+    x = torch.zeros(2, num_features, dtype=dtype, device=device)
     was_training = model.training
     model.eval()
     try:

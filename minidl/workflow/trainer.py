@@ -71,13 +71,13 @@ class Trainer:
             raise ConfigError(f"Trainer: epochs must be an int >= 1, got {epochs!r}")
         if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
             raise ConfigError(f"Trainer: batch_size must be an int >= 1, got {batch_size!r}")
-        first = model.param()[0].value if model.param() else torch.empty(0)
+        dtype, device = model.placement()
         self.model, self.loss, self.optimizer, self.scheduler = model, loss, optimizer, scheduler
         self.epochs, self.batch_size, self.seed = epochs, batch_size, seed
         self.spec = spec  # the normalised spec this trainer was built from (for checkpoints), if any
-        self.data = data.to(dtype=first.dtype, device=first.device)
-        self._train_targets = _targets(self.data.train_y, loss, self.data.num_classes, first.dtype)
-        self._test_targets = _targets(self.data.test_y, loss, self.data.num_classes, first.dtype)
+        self.data = data.to(dtype=dtype, device=device)
+        self._train_targets = _targets(self.data.train_y, loss, self.data.num_classes, dtype)
+        self._test_targets = _targets(self.data.test_y, loss, self.data.num_classes, dtype)
         self.generator = torch.Generator().manual_seed(seed)
         self.history: list[EpochMetrics] = []
         self.callbacks: list[EpochCallback] = [on_epoch] if on_epoch else []
