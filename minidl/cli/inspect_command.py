@@ -106,17 +106,20 @@ def _print(s: dict[str, Any]) -> None:
 
     say(f"{s['file']}: {s['kind']}")
     table = Table(show_edge=False, header_style="bold")
-    for column, justify in (("#", "right"), ("layer", "left"), ("output shape", "left"), ("params", "right"), ("provider", "left"), ("config", "left")):
-        table.add_column(column, justify=justify, overflow="fold")
+    for column, justify in (("#", "right"), ("layer", "left"), ("output shape", "left"), ("params", "right"), ("provider", "left")):
+        table.add_column(column, justify=justify, no_wrap=True)
+    table.add_column("config", overflow="fold")
     for layer in s["layers"]:
         shape = "?" if layer["output_shape"] is None else "(" + ", ".join(str(d) for d in layer["output_shape"]) + ")"
         provider = f"{layer['provider']['distribution']} {layer['provider']['version']}"
-        params = f"{layer['parameters']:,}" + (f" +{layer['buffers']:,} buffers" if layer["buffers"] else "")
+        params = f"{layer['parameters']:,}" + (f" +{layer['buffers']:,}" if layer["buffers"] else "")
         config = ", ".join(f"{k}={v!r}" for k, v in layer["config"].items())
-        table.add_row(*(Text(str(v)) for v in (layer["index"], layer["component"], shape, params, provider, config)))
+        name = layer["component"].split(":", 1)[1]
+        table.add_row(*(Text(str(v)) for v in (layer["index"], name, shape, params, provider, config)))
     console.print(table)
     totals = s["totals"]
-    say(f"Total params: {totals['parameters']:,} (trainable {totals['trainable']:,}, non-trainable {totals['non_trainable']:,})")
+    say(f"Total params: {totals['parameters']:,} (trainable {totals['trainable']:,}, non-trainable {totals['non_trainable']:,}"
+        + (", the +N of layers with buffers)" if totals["non_trainable"] else ")"))
     say(f"Init: {_ref(s['init'])}, dtype {s['dtype']}")
     training = s["training"]
     if training is None:
