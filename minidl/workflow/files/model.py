@@ -1,8 +1,6 @@
 """A Sequential model as a spec plus named tensors (``layers.<i>.<name>``), and back.
 
-Loading builds the layers on PyTorch's meta device (no memory, no random initialisation) and then
-hands each parameter the tensor decoded from the file, so a model costs one copy of its weights
-(plus its gradient buffers) and loads without initialising weights it will overwrite.
+Loading builds one layer at a time and hands each parameter the tensor decoded from the file.
 """
 
 from __future__ import annotations
@@ -44,15 +42,21 @@ def model_tensors(model: Sequential) -> dict[str, torch.Tensor]:
 
 
 def load_model(spec: dict[str, Any], records: dict[str, Record], where: str = "tensors") -> Sequential:
-    """The spec's model with the weights in ``records`` (taken out of it); every mismatch is a SpecError."""
-    model = _skeleton(spec)
-    for i, layer in enumerate(model):
+    """The spec's model with the weights in ``records`` (taken out of it); every mismatch is a SpecError.
+
+    Layers are built one at a time and each takes its tensors at once, so the bytes decoded from the
+    file are released as the model grows: memory peaks near the model's own size plus one layer.
+    """
+    dtype = DTYPES[spec["model"]["dtype"]]
+    layers = []
+    for i, ref in enumerate(spec["model"]["layers"]):
+        layer = create("module", ref, f"spec.model.layers[{i}]").to(dtype=dtype)
         for name, pair in layer.named_parameters():
             pair.value = _take(records, f"layers.{i}.{name}", pair.value, layer, i, where)
-            pair.grad = torch.zeros_like(pair.value)
         for name, buffer in layer.named_buffers():
             setattr(layer, name, _take(records, f"layers.{i}.{name}", buffer, layer, i, where))
-    return model
+        layers.append(layer)
+    return Sequential(*layers)
 
 
 def new_model(spec: dict[str, Any], max_bytes: int) -> Sequential:
@@ -60,19 +64,14 @@ def new_model(spec: dict[str, Any], max_bytes: int) -> Sequential:
 
     A spec file is tiny but can describe a huge network: the cap keeps a hostile one from exhausting memory.
     """
-    size = sum(t.numel() * t.element_size() for t in model_tensors(_skeleton(spec)).values())
+    with torch.device("meta"):  # sizes without memory (the meta device costs about 0.5 s on first use)
+        layers = [create("module", ref, f"spec.model.layers[{i}]") for i, ref in enumerate(spec["model"]["layers"])]
+        skeleton = Sequential(*layers).to(dtype=DTYPES[spec["model"]["dtype"]])
+    size = sum(t.numel() * t.element_size() for t in model_tensors(skeleton).values())
     if size > max_bytes:
         raise SpecError(f"spec.model: the network's weights would take {size} bytes, more than the limit of {max_bytes} for a spec file (pass max_spec_model_bytes to load it)")
     training = spec["training"]
     return build_model(spec, seed=None if training is None else training["seed"])
-
-
-def _skeleton(spec: dict[str, Any]) -> Sequential:
-    with torch.device("meta"):
-        layers = [create("module", ref, f"spec.model.layers[{i}]") for i, ref in enumerate(spec["model"]["layers"])]
-        model = Sequential(*layers)
-        model.to(dtype=DTYPES[spec["model"]["dtype"]])
-    return model
 
 
 def _take(records: dict[str, Record], name: str, like: torch.Tensor, layer: Module, index: int, where: str) -> torch.Tensor:

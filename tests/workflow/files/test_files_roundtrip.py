@@ -1,0 +1,93 @@
+"""Saving and loading gives back the same architecture, configs and weights, bit for bit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import torch
+
+import minidl
+from tests.workflow.files.helpers import save_checkpoint, tiny_spec
+
+
+def bits(t: torch.Tensor) -> bytes:
+    return t.contiguous().reshape(-1).view(torch.uint8).numpy().tobytes()
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_model_round_trip_is_bit_identical(tmp_path: Path, dtype: str) -> None:
+    spec = tiny_spec(dtype=dtype, dropout=True)
+    model = minidl.build_model(spec, seed=7)
+    minidl.save(model, tmp_path / "m.minidl", training=spec["training"])
+    loaded = minidl.load(tmp_path / "m.minidl")
+
+    assert loaded.kind == "model" and loaded.trainer_state is None
+    assert loaded.spec == minidl.workflow.spec.normalize(spec)
+    assert [type(a) for a in loaded.model] == [type(b) for b in model]
+    assert [a.get_config() for a in loaded.model] == [b.get_config() for b in model]
+    for a, b in zip(loaded.model.param(), model.param()):
+        assert a.value.dtype == b.value.dtype == getattr(torch, dtype)
+        assert bits(a.value) == bits(b.value)
+        assert not a.grad.any()
+    x = torch.rand(64, 2, dtype=getattr(torch, dtype))
+    assert bits(loaded.model.eval()(x)) == bits(model.eval()(x))
+
+
+def test_producer_lists_every_component_and_its_distribution(tmp_path: Path) -> None:
+    spec = tiny_spec()
+    minidl.save(minidl.build_model(spec), tmp_path / "m.minidl", training=spec["training"])
+    producer = minidl.load(tmp_path / "m.minidl").producer
+    assert producer["minidl"] == minidl.__version__
+    ids = {(c["kind"], c["id"]) for c in producer["components"]}
+    assert ("module", "minidl:Linear") in ids and ("optimizer", "minidl:Adam") in ids
+    assert all(c["distribution"] == "minidl" for c in producer["components"])
+
+
+def test_model_without_training_cannot_make_a_trainer(tmp_path: Path) -> None:
+    minidl.save(minidl.Sequential(minidl.Linear(2, 2)), tmp_path / "m.minidl")
+    loaded = minidl.load(tmp_path / "m.minidl")
+    assert loaded.spec["training"] is None
+    with pytest.raises(minidl.ConfigError, match="no training setup"):
+        loaded.make_trainer()
+    with pytest.raises(minidl.ConfigError):
+        minidl.resume(tmp_path / "m.minidl")
+
+
+def test_model_with_training_makes_a_fresh_trainer_on_the_loaded_weights(tmp_path: Path) -> None:
+    spec = tiny_spec()
+    model = minidl.build_model(spec, seed=5)
+    minidl.save(model, tmp_path / "m.minidl", training=spec["training"])
+    trainer = minidl.load(tmp_path / "m.minidl").make_trainer()
+    assert trainer.epoch == 0
+    assert all(torch.equal(a.value, b.value) for a, b in zip(trainer.model.param(), model.param()))
+
+
+def test_spec_file_builds_a_freshly_initialised_seeded_model(tmp_path: Path) -> None:
+    spec = tiny_spec(seed=11)
+    minidl.save_spec(spec, tmp_path / "s.minidl")
+    loaded = minidl.load(tmp_path / "s.minidl")
+    assert loaded.kind == "spec"
+    expected = minidl.build_model(spec, seed=11)
+    assert all(torch.equal(a.value, b.value) for a, b in zip(loaded.model.param(), expected.param()))
+
+
+def test_checkpoint_holds_the_training_state(tmp_path: Path) -> None:
+    loaded = minidl.load(save_checkpoint(tmp_path / "c.minidl", epochs=2))
+    assert loaded.kind == "checkpoint"
+    assert len(loaded.trainer_state["history"]) == 2
+    assert loaded.trainer_state["rng"]["torch"].dtype == torch.uint8
+
+
+def test_save_refuses_what_it_cannot_describe(tmp_path: Path) -> None:
+    with pytest.raises(minidl.ConfigError, match="Sequential"):
+        minidl.save(minidl.Linear(2, 2), tmp_path / "m.minidl")
+    with pytest.raises(minidl.ConfigError, match="float32 or float64"):
+        minidl.save(minidl.Sequential(minidl.Linear(2, 2)).to(dtype=torch.float16), tmp_path / "m.minidl")
+    with pytest.raises(minidl.ConfigError):
+        minidl.save(minidl.Sequential(minidl.Linear(2, 2)), tmp_path / "m.minidl", training={"epochs": 0})
+    with pytest.raises(minidl.ConfigError, match="build_trainer"):
+        t = minidl.build_trainer(tiny_spec())
+        t.spec = None
+        t.save_checkpoint(tmp_path / "c.minidl")
+    assert list(tmp_path.iterdir()) == []
