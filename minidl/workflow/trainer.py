@@ -113,8 +113,8 @@ class Trainer:
             raise self.diverged
         start = time.perf_counter()
         self._train_one_epoch()
-        train_loss, train_error = self.evaluate(self.data.train_x, self._train_targets, self.data.train_y)
-        test_loss, test_error = self.evaluate(self.data.test_x, self._test_targets, self.data.test_y)
+        scores = self.scores()
+        train_loss = scores["train_loss"]
         if not math.isfinite(train_loss):
             self.diverged = TrainingDiverged(
                 f"epoch {self.epoch + 1}: the training loss became {train_loss} (learning rate "
@@ -125,10 +125,7 @@ class Trainer:
             self.scheduler.step(train_loss)
         metrics = EpochMetrics(
             epoch=self.epoch + 1,
-            train_loss=train_loss,
-            train_error=train_error,
-            test_loss=test_loss,
-            test_error=test_error,
+            **scores,
             lr=self.optimizer.lr,
             seconds=time.perf_counter() - start,
         )
