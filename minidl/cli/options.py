@@ -5,27 +5,27 @@ from __future__ import annotations
 import argparse
 import math
 
+_INT_MAX = 2**63 - 1
 
-def positive_int(text: str) -> int:
-    """An int >= 1 (epochs, batch size, trials, jobs, checkpoint interval)."""
+
+def _whole_number(text: str, low: int, expected: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {text!r}")
+        value = low - 1
+    if not low <= value <= _INT_MAX:
+        raise argparse.ArgumentTypeError(f"expected {expected}, got {text!r}")
     return value
+
+
+def positive_int(text: str) -> int:
+    """An int >= 1 (epochs, batch size, trials, jobs, checkpoint interval)."""
+    return _whole_number(text, 1, "a whole number >= 1")
 
 
 def seed(text: str) -> int:
     """A random seed: an int in [0, 2**63)."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number >= 0, got {text!r}") from None
-    if not 0 <= value < 2**63:
-        raise argparse.ArgumentTypeError(f"expected a whole number in [0, 2**63), got {text!r}")
-    return value
+    return _whole_number(text, 0, "a whole number in [0, 2**63)")
 
 
 def learning_rate(text: str) -> float:
@@ -33,7 +33,7 @@ def learning_rate(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number > 0, got {text!r}") from None
+        value = math.nan
     if not (math.isfinite(value) and value > 0):
         raise argparse.ArgumentTypeError(f"expected a finite number > 0, got {text!r}")
     return value
