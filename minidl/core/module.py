@@ -8,7 +8,9 @@ tensors inside the pairs, and the optimizer follows.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import torch
@@ -18,13 +20,28 @@ from minidl.core.errors import CallOrderError
 
 
 class Parameter:
-    """A trainable tensor and its gradient accumulator; unpacks as ``(value, grad)``."""
+    """A trainable tensor and its gradient accumulator; unpacks as ``(value, grad)``.
 
-    __slots__ = ("value", "grad")
+    The gradient is allocated (as zeros) on first use, so a model loaded only to predict costs one
+    copy of its weights, not two.
+    """
+
+    __slots__ = ("value", "_grad")
 
     def __init__(self, value: torch.Tensor) -> None:
         self.value = value
-        self.grad = torch.zeros_like(value)
+        self._grad: torch.Tensor | None = None
+
+    @property
+    def grad(self) -> torch.Tensor:
+        grad = self._grad
+        if grad is None:
+            grad = self._grad = torch.zeros_like(self.value)
+        return grad
+
+    @grad.setter
+    def grad(self, value: torch.Tensor) -> None:
+        self._grad = value
 
     def __iter__(self) -> Iterator[torch.Tensor]:
         yield self.value
@@ -39,10 +56,28 @@ class Parameter:
     def to(self, dtype: torch.dtype | None = None, device: torch.device | str | None = None) -> None:
         """Move value and gradient in place of the old tensors (the pair object stays the same)."""
         self.value = self.value.to(dtype=dtype, device=device)
-        self.grad = self.grad.to(dtype=dtype, device=device)
+        if self._grad is not None:
+            self._grad = self._grad.to(dtype=dtype, device=device)
 
     def __repr__(self) -> str:
         return f"Parameter(shape={tuple(self.value.shape)}, dtype={self.value.dtype})"
+
+
+_building = threading.local()
+
+
+@contextmanager
+def no_init() -> Iterator[None]:
+    """Build modules without initialising their parameters: for weights about to be overwritten (loading a file).
+
+    Parameters made inside hold uninitialised memory until they are assigned.
+    """
+    previous = getattr(_building, "skip_init", False)
+    _building.skip_init = True
+    try:
+        yield
+    finally:
+        _building.skip_init = previous
 
 
 class Module(Configurable):
@@ -131,6 +166,8 @@ class Module(Configurable):
         from minidl.components.init import resolve  # components sit above core: import on use
 
         initializer = resolve(method, gain)
+        if getattr(_building, "skip_init", False):
+            return self
         for m in self.modules():
             m.reset_parameters(initializer)
         return self

@@ -12,7 +12,7 @@ import torch
 from minidl import registry
 from minidl.components.modules.sequential import Sequential
 from minidl.core.errors import ConfigError, SpecError
-from minidl.core.module import Module
+from minidl.core.module import Module, no_init
 from minidl.workflow.files.checks import child, create
 from minidl.workflow.files.format import DTYPE_NAMES
 from minidl.workflow.files.tensors import Record
@@ -50,7 +50,8 @@ def load_model(spec: dict[str, Any], records: dict[str, Record], where: str = "t
     dtype = DTYPES[spec["model"]["dtype"]]
     layers = []
     for i, ref in enumerate(spec["model"]["layers"]):
-        layer = create("module", ref, f"spec.model.layers[{i}]").to(dtype=dtype)
+        with no_init():  # every parameter is about to be replaced by the file's tensor
+            layer = create("module", ref, f"spec.model.layers[{i}]").to(dtype=dtype)
         for name, pair in layer.named_parameters():
             pair.value = _take(records, f"layers.{i}.{name}", pair.value, layer, i, where)
         for name, buffer in layer.named_buffers():
