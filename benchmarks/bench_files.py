@@ -5,8 +5,7 @@
 Each measurement runs in a fresh subprocess (so peak memory is that operation's alone), and the four
 operations are interleaved, repeat after repeat. Peak memory is the growth of the process's maximum
 resident set during the operation (ru_maxrss), next to the size of the weights. minidl.load builds a
-whole model, which includes a zeroed gradient buffer per parameter (one more copy of the weights);
-torch.load returns the tensors only.
+whole model (gradient buffers are allocated only on first use); torch.load returns the tensors only.
 """
 
 from __future__ import annotations
