@@ -71,7 +71,7 @@ class MainScreen(Screen[None]):
                 with Horizontal(id="plots"):
                     yield Heatmap(id="heatmap")
                     yield LossChart(id="chart")
-        yield Footer(compact=True)
+        yield Footer(compact=True, show_command_palette=False)  # ^p is in the editor's hint: 80 columns fit every key
 
     def on_mount(self) -> None:
         self.query_one("#metrics").border_title = "Training"

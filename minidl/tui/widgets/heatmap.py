@@ -7,6 +7,9 @@ so pixels are square. Colours come from a fixed palette (class colour by quantis
 
 from __future__ import annotations
 
+import functools
+import itertools
+
 import torch
 from rich.color import Color
 from rich.segment import Segment
@@ -23,20 +26,23 @@ CLASS_RGB = ((245, 147, 34), (8, 119, 189), (80, 180, 90), (170, 90, 200), (220,
 NEUTRAL_RGB = (58, 58, 58)
 POINT_SHARE = 8  # draw at most one point per this many pixels, so the boundary stays visible
 
-Pixel = tuple[int, int, int]
+
+@functools.cache
+def colour(key: int) -> Color:
+    """A pixel's colour. ``key >= 0``: a grid code, the class colour faded towards neutral for low
+    confidence; ``key < 0``: a data point of class ``-key - 1``, its class colour lightened to stand out."""
+    if key < 0:
+        rgb = tuple(round(c + (255 - c) * 0.45) for c in CLASS_RGB[(-key - 1) % len(CLASS_RGB)])
+    else:
+        label, level = divmod(key, LEVELS)
+        t = 0.15 + 0.6 * level / (LEVELS - 1)
+        rgb = tuple(round(n + (c - n) * t) for n, c in zip(NEUTRAL_RGB, CLASS_RGB[label % len(CLASS_RGB)]))
+    return Color.from_rgb(*rgb)
 
 
-def region_rgb(code: int) -> Pixel:
-    """The colour of a grid code: the class colour faded towards neutral for low confidence."""
-    label, level = divmod(int(code), LEVELS)
-    target = CLASS_RGB[label % len(CLASS_RGB)]
-    t = 0.15 + 0.6 * level / (LEVELS - 1)
-    return tuple(round(n + (c - n) * t) for n, c in zip(NEUTRAL_RGB, target))  # type: ignore[return-value]
-
-
-def point_rgb(label: int) -> Pixel:
-    """A point: its class colour, lightened so it stands out on a region of its own class."""
-    return tuple(round(c + (255 - c) * 0.45) for c in CLASS_RGB[label % len(CLASS_RGB)])  # type: ignore[return-value]
+@functools.cache
+def cell_style(top: int, bottom: int) -> Style:
+    return Style(color=colour(top), bgcolor=colour(bottom))
 
 
 class Heatmap(DrawnWidget):
@@ -53,7 +59,6 @@ class Heatmap(DrawnWidget):
         super().__init__(id=id)
         self._grid: list[list[int]] | None = None
         self._points: list[tuple[float, float, int]] = []
-        self._styles: dict[tuple[Pixel, Pixel], Style] = {}
         self.note = ""
 
     def get_content_width(self, container: Size, viewport: Size) -> int:
@@ -86,24 +91,17 @@ class Heatmap(DrawnWidget):
         left, top = (width - side) // 2, (height - side // 2) // 2
         lines = [Strip.blank(width) for _ in range(top)]
         for row in range(side // 2):
-            cells = [self._cell(pixels[2 * row][x], pixels[2 * row + 1][x]) for x in range(side)]
-            lines.append(Strip([Segment(" " * left), *cells, Segment(" " * (width - left - side))], width))
+            cells = list(zip(pixels[2 * row], pixels[2 * row + 1]))
+            runs = [Segment("▀" * len(list(group)), cell_style(*pair)) for pair, group in itertools.groupby(cells)]
+            lines.append(Strip([Segment(" " * left), *runs, Segment(" " * (width - left - side))], width))
         return lines + [Strip.blank(width) for _ in range(height - len(lines))]
 
-    def _pixels(self, side: int) -> list[list[Pixel]]:
+    def _pixels(self, side: int) -> list[list[int]]:
+        """Colour keys (see :func:`colour`) of every pixel: the grid resampled to ``side``, points on top."""
         grid = self._grid or [[0]]
         n = len(grid)
-        colours = {}
-        rows = []
-        for y in range(side):
-            source = grid[y * n // side]
-            rows.append([colours.setdefault(c, region_rgb(c)) for c in (source[x * n // side] for x in range(side))])
+        columns = [x * n // side for x in range(side)]
+        rows = [[source[c] for c in columns] for source in (grid[y * n // side] for y in range(side))]
         for px, py, label in self._points[: side * side // POINT_SHARE]:
-            rows[min(int((1.0 - py) * side), side - 1)][min(int(px * side), side - 1)] = point_rgb(label)
+            rows[min(int((1.0 - py) * side), side - 1)][min(int(px * side), side - 1)] = -label - 1
         return rows
-
-    def _cell(self, top: Pixel, bottom: Pixel) -> Segment:
-        style = self._styles.get((top, bottom))
-        if style is None:
-            style = self._styles[(top, bottom)] = Style(color=Color.from_rgb(*top), bgcolor=Color.from_rgb(*bottom))
-        return Segment("▀", style)

@@ -1,7 +1,12 @@
-"""Train and test loss per epoch, drawn with braille dots (2x4 per cell), y axis scaled to the data."""
+"""Train and test loss per epoch, drawn with braille dots (2x4 per cell).
+
+The y axis is logarithmic when every loss is positive (a loss falls by orders of magnitude; on a
+linear axis the first epochs would flatten the rest), scaled to the data, labelled in loss values.
+"""
 
 from __future__ import annotations
 
+import itertools
 import math
 
 from rich.color import Color
@@ -32,19 +37,21 @@ class LossChart(DrawnWidget):
         width, height = self.content_size
         train, test = self._series
         finite = [v for v in train + test if math.isfinite(v)]
+        scale = math.log if finite and min(finite) > 0 else float
         plot_w, plot_h = width - LABEL_WIDTH, height - 1
         if not finite or plot_w < 2 or plot_h < 2:
             return self.centred_text("no epochs yet" if not finite else "")
         low, high = min(finite), max(finite)
         bits = [[[0, 0] for _ in range(plot_w)] for _ in range(plot_h)]
         for which, values in enumerate((train, test)):
-            for x, y in _dots(values, low, high, 2 * plot_w, 4 * plot_h):
+            scaled = [scale(v) if math.isfinite(v) else v for v in values]
+            for x, y in _dots(scaled, scale(low), scale(high), 2 * plot_w, 4 * plot_h):
                 bits[y // 4][x // 2][which] |= _DOT_BITS[y % 4][x % 2]
         lines = []
         for row, cells in enumerate(bits):
             label = f"{high:.3g}" if row == 0 else f"{low:.3g}" if row == plot_h - 1 else ""
             segments = [Segment(label.rjust(LABEL_WIDTH - 1)[: LABEL_WIDTH - 1] + "│", AXIS)]
-            segments += [_cell(a, b) for a, b in cells]
+            segments += _runs(cells)
             lines.append(Strip(segments, width))
         n = max(len(train), len(test))
         axis = f"1{'epoch'.center(plot_w - 1 - len(str(n)))}{n}" if n > 1 else "1"
@@ -52,9 +59,10 @@ class LossChart(DrawnWidget):
         return lines
 
 
-def _cell(train_bits: int, test_bits: int) -> Segment:
-    style = BOTH if train_bits and test_bits else TRAIN if train_bits else TEST
-    return Segment(chr(0x2800 + (train_bits | test_bits)), style)
+def _runs(cells: list[list[int]]) -> list[Segment]:
+    """One segment per run of cells drawn in the same colour (fewer segments: cheaper to refresh)."""
+    styled = [(BOTH if a and b else TRAIN if a else TEST if b else None, chr(0x2800 + (a | b))) for a, b in cells]
+    return [Segment("".join(c for _, c in run), style) for style, run in itertools.groupby(styled, key=lambda sc: sc[0])]
 
 
 def _dots(values: list[float], low: float, high: float, width: int, height: int) -> list[tuple[int, int]]:

@@ -21,7 +21,7 @@ class Metrics(Widget):
         yield Static("", id="status")
 
     def show(self, last: EpochMetrics | None, epoch: int, epochs: int, lr: float | None, show_timing: bool) -> None:
-        self.query_one("#epoch", Label).update(f"epoch {epoch}/{epochs}")
+        self.query_one("#epoch", Label).update(f"epoch {epoch}/{epochs}", layout=False)  # fixed sizes: no relayout
         self.query_one(ProgressBar).update(total=epochs, progress=epoch)
         if last is None:
             lines = ["loss   train    -      test    -", "error  train    -      test    -"]
@@ -32,7 +32,7 @@ class Metrics(Widget):
             ]
         rate = "lr -" if lr is None else f"lr {lr:.3g}"
         timing = f"   {last.seconds * 1000:.0f} ms/epoch" if show_timing and last is not None else ""
-        self.query_one("#numbers", Static).update("\n".join(lines + [rate + timing]))
+        self.query_one("#numbers", Static).update("\n".join(lines + [rate + timing]), layout=False)
 
     def say(self, text: str, error: bool = False) -> None:
         status = self.query_one("#status", Static)

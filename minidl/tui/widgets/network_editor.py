@@ -27,7 +27,7 @@ class NetworkEditor(Widget):
 
     def compose(self) -> ComposeResult:
         yield ListView(*self._items(), initial_index=0, id="layers")
-        yield Static("⏎ edit · a add · del remove\nshift+↑/↓ move", classes="hint")
+        yield Static("⏎ edit · a add · del remove\nshift+↑/↓ move · ^p all commands", classes="hint")
 
     def _items(self) -> list[ListItem]:
         return [ListItem(Label(f"{i:>2} {layer_label(ref)}")) for i, ref in enumerate(self.refs)]
