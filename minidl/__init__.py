@@ -17,7 +17,7 @@ __version__ = "0.1.0"
 from minidl.components.datasets import Circle, DataSplit, Dataset
 from minidl.components.init import DefaultInit, HeNormal, Initializer, XavierNormal, gain
 from minidl.components.losses import CrossEntropyLoss, Loss, MSELoss
-from minidl.components.modules import Dropout, Linear, ReLU, Sequential, Tanh
+from minidl.components.modules import Dropout, Elementwise, Linear, ReLU, Sequential, Tanh
 from minidl.components.optim import SGD, Adam, Optimizer
 from minidl.components.schedulers import ReduceLROnPlateau, Scheduler
 from minidl.core import (
@@ -50,6 +50,7 @@ __all__ = [
     "Dataset",
     "DefaultInit",
     "Dropout",
+    "Elementwise",
     "EpochMetrics",
     "HeNormal",
     "Initializer",

@@ -1,41 +1,27 @@
-"""Element-wise activations; each keeps its output, from which its derivative follows."""
+"""ReLU and Tanh: element-wise activations whose derivative follows from their output."""
 
 from __future__ import annotations
 
 import torch
 
-from minidl.core.module import Module, require_forward
+from minidl.components.modules.elementwise import Elementwise
 
 
-class ReLU(Module):
+class ReLU(Elementwise):
     """``max(0, x)``; derivative 1 where the output is positive, else 0 (PyTorch's choice at 0)."""
 
-    def __init__(self) -> None:
-        super().__init__()
-        self._output: torch.Tensor | None = None
+    def function(self, x: torch.Tensor) -> torch.Tensor:
+        return torch.relu(x)
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        self._output = out = torch.relu(x)
-        return out
-
-    def backward(self, grad_output: torch.Tensor) -> torch.Tensor:
-        out = self._output
-        require_forward(self, out)
-        return grad_output.mul(out > 0)
+    def derivative(self, x: torch.Tensor, out: torch.Tensor) -> torch.Tensor:
+        return out > 0
 
 
-class Tanh(Module):
+class Tanh(Elementwise):
     """``tanh(x)``; derivative ``1 - tanh(x)^2``."""
 
-    def __init__(self) -> None:
-        super().__init__()
-        self._output: torch.Tensor | None = None
+    def function(self, x: torch.Tensor) -> torch.Tensor:
+        return torch.tanh(x)
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        self._output = out = torch.tanh(x)
-        return out
-
-    def backward(self, grad_output: torch.Tensor) -> torch.Tensor:
-        out = self._output
-        require_forward(self, out)
-        return grad_output * (1 - out * out)
+    def derivative(self, x: torch.Tensor, out: torch.Tensor) -> torch.Tensor:
+        return 1 - out * out

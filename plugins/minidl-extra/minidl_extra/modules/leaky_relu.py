@@ -5,9 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import torch
-from minidl import Param
-
-from minidl_extra.modules.elementwise import Elementwise
+from minidl import Elementwise, Param
 
 
 class LeakyReLU(Elementwise):

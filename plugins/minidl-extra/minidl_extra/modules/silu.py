@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import torch
-
-from minidl_extra.modules.elementwise import Elementwise
+from minidl import Elementwise
 
 
 class SiLU(Elementwise):

@@ -1,8 +1,11 @@
-"""The shared shape of element-wise activations: ``backward`` is the incoming gradient times ``f'(x)``."""
+"""The shared shape of element-wise activations: ``backward`` is the incoming gradient times ``f'(x)``.
+
+An activation writes two small functions; this base keeps what they need from the forward pass."""
 
 from __future__ import annotations
 
 import torch
+
 from minidl.core.module import Module, require_forward
 
 
