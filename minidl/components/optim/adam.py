@@ -37,9 +37,17 @@ class Adam(Optimizer):
 
     def step(self) -> None:
         values, grads = self.values(), self.grads()
+        self.adam_update(values, self.decay(values, grads))
+
+    def decay(self, values: list[torch.Tensor], grads: list[torch.Tensor]) -> list[torch.Tensor]:
+        """Adam's weight decay: L2, added to the gradient (AdamW overrides this)."""
+        if not self.weight_decay:
+            return grads
+        return torch._foreach_add(grads, values, alpha=self.weight_decay)
+
+    def adam_update(self, values: list[torch.Tensor], grads: list[torch.Tensor]) -> None:
+        """The moment updates and the bias-corrected step, in place on ``values``."""
         beta1, beta2 = self.betas
-        if self.weight_decay:
-            grads = torch._foreach_add(grads, values, alpha=self.weight_decay)
         if self.state["exp_avg"] is None:
             self.state["exp_avg"] = [torch.zeros_like(v) for v in values]
             self.state["exp_avg_sq"] = [torch.zeros_like(v) for v in values]

@@ -10,18 +10,15 @@ PyTorch's rule, per step ``t``:
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from typing import Annotated
 
 import torch
-from minidl import Optimizer, Param, Parameter
+from minidl import Adam, Param, Parameter
 
 
-class AdamW(Optimizer):
+class AdamW(Adam):
     """Adam with decoupled weight decay (PyTorch's ``torch.optim.AdamW`` without ``amsgrad``)."""
-
-    state_names = ("exp_avg", "exp_avg_sq")
 
     def __init__(
         self,
@@ -31,27 +28,10 @@ class AdamW(Optimizer):
         eps: Annotated[float, Param(ge=0.0, help="added to the denominator for stability")] = 1e-8,
         weight_decay: Annotated[float, Param(ge=0.0, help="fraction of the weights removed per step, times lr")] = 1e-2,
     ) -> None:
-        super().__init__(params, lr)
-        self.betas = tuple(betas)
-        self.eps = eps
-        self.weight_decay = weight_decay
+        super().__init__(params, lr, betas, eps, weight_decay)
 
-    def step(self) -> None:
-        values, grads = self.values(), self.grads()
-        beta1, beta2 = self.betas
-        if self.state["exp_avg"] is None:
-            self.state["exp_avg"] = [torch.zeros_like(v) for v in values]
-            self.state["exp_avg_sq"] = [torch.zeros_like(v) for v in values]
-        exp_avg, exp_avg_sq = self.state["exp_avg"], self.state["exp_avg_sq"]
-        self.steps += 1
+    def decay(self, values: list[torch.Tensor], grads: list[torch.Tensor]) -> list[torch.Tensor]:
+        """Shrink the weights themselves; the gradient is left as it is."""
         if self.weight_decay:
             torch._foreach_mul_(values, 1.0 - self.lr * self.weight_decay)
-        torch._foreach_lerp_(exp_avg, grads, 1.0 - beta1)
-        torch._foreach_mul_(exp_avg_sq, beta2)
-        torch._foreach_addcmul_(exp_avg_sq, grads, grads, 1.0 - beta2)
-        bias_correction1 = 1.0 - beta1**self.steps
-        bias_correction2_sqrt = math.sqrt(1.0 - beta2**self.steps)
-        denom = torch._foreach_sqrt(exp_avg_sq)
-        torch._foreach_div_(denom, bias_correction2_sqrt)
-        torch._foreach_add_(denom, self.eps)
-        torch._foreach_addcdiv_(values, exp_avg, denom, -self.lr / bias_correction1)
+        return grads
