@@ -14,7 +14,7 @@
 
 __version__ = "0.1.0"
 
-from minidl.components.datasets import Circle, DataSplit, Dataset
+from minidl.components.datasets import Circle, DataSplit, Dataset, SampledDataset
 from minidl.components.init import DefaultInit, HeNormal, Initializer, XavierNormal, gain
 from minidl.components.losses import CrossEntropyLoss, Loss, MSELoss
 from minidl.components.modules import Dropout, Elementwise, Linear, ReLU, Sequential, Tanh
@@ -66,6 +66,7 @@ __all__ = [
     "ReLU",
     "ReduceLROnPlateau",
     "Scheduler",
+    "SampledDataset",
     "Sequential",
     "ShapeError",
     "SpecError",

@@ -50,3 +50,24 @@ class Dataset(Configurable):
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({', '.join(f'{k}={v!r}' for k, v in self.get_config().items())})"
+
+
+class SampledDataset(Dataset):
+    """A data set of independent labelled points: ``n_train`` then ``n_test`` drawn by ``sample``.
+
+    Subclasses set ``n_train``, ``n_test`` and ``num_classes`` and write ``sample(n, generator)``.
+    """
+
+    n_train: int
+    n_test: int
+    num_classes: int = 2
+
+    def load(self, seed: int) -> DataSplit:
+        generator = torch.Generator().manual_seed(seed)
+        train = self.sample(self.n_train, generator)
+        test = self.sample(self.n_test, generator)
+        return DataSplit(*train, *test, num_classes=self.num_classes)
+
+    def sample(self, n: int, generator: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
+        """``n`` points ``(n, features)`` and their class labels ``(n,)``, drawn from ``generator``."""
+        raise NotImplementedError

@@ -6,10 +6,10 @@ import math
 from typing import Annotated
 
 import torch
-from minidl import DataSplit, Dataset, Param
+from minidl import Param, SampledDataset
 
 
-class Spiral(Dataset):
+class Spiral(SampledDataset):
     """Class ``c`` lies on the arm ``r * (cos(theta + c*pi), sin(theta + c*pi))`` with ``theta = 2*pi*turns*r``, ``r`` uniform in [0, 1].
 
     Gaussian ``noise`` (standard deviation) is added to the points after labelling.
@@ -27,13 +27,7 @@ class Spiral(Dataset):
         self.noise = noise
         self.turns = turns
 
-    def load(self, seed: int) -> DataSplit:
-        generator = torch.Generator().manual_seed(seed)
-        train_x, train_y = self._sample(self.n_train, generator)
-        test_x, test_y = self._sample(self.n_test, generator)
-        return DataSplit(train_x, train_y, test_x, test_y, num_classes=2)
-
-    def _sample(self, n: int, generator: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
+    def sample(self, n: int, generator: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
         labels = torch.randint(0, 2, (n,), generator=generator)
         radius = torch.rand(n, generator=generator)
         angle = radius * (2.0 * math.pi * self.turns) + labels * math.pi

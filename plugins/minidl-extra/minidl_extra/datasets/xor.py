@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Annotated
 
 import torch
-from minidl import DataSplit, Dataset, Param
+from minidl import Param, SampledDataset
 
 
-class Xor(Dataset):
+class Xor(SampledDataset):
     """Points uniform in ``[-1, 1]^2``; label 1 where ``x0 * x1 < 0``; Gaussian ``noise`` added after labelling."""
 
     def __init__(
@@ -21,13 +21,7 @@ class Xor(Dataset):
         self.n_test = n_test
         self.noise = noise
 
-    def load(self, seed: int) -> DataSplit:
-        generator = torch.Generator().manual_seed(seed)
-        train_x, train_y = self._sample(self.n_train, generator)
-        test_x, test_y = self._sample(self.n_test, generator)
-        return DataSplit(train_x, train_y, test_x, test_y, num_classes=2)
-
-    def _sample(self, n: int, generator: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
+    def sample(self, n: int, generator: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
         clean = torch.rand(n, 2, generator=generator) * 2.0 - 1.0
         labels = (clean[:, 0] * clean[:, 1] < 0).long()
         return clean + self.noise * torch.randn(n, 2, generator=generator), labels
