@@ -59,16 +59,16 @@ def main() -> None:
     size = tuple(int(n) for n in args.size.split("x"))
     plain(2)  # warm up torch
     plains, tuis = [], []
+    threads = torch.get_num_threads()
     for _ in range(args.rounds):
+        torch.set_num_threads(threads)  # the app may lower it for its run (TuiConfig.torch_threads)
         plains.append(plain(args.epochs))
         tuis.append(asyncio.run(in_tui(args.epochs, size)))  # type: ignore[arg-type]
+        tui_threads = torch.get_num_threads()
     p, t = statistics.median(plains), statistics.median(tuis)
-    print(
-        f"default recipe (1000 points, batch 10), {args.epochs} epochs x {args.rounds} rounds, app at {args.size}, "
-        f"{torch.get_num_threads()} torch threads"
-    )
+    print(f"default recipe, {args.epochs} epochs x {args.rounds} rounds, app at {args.size}, plain loop with {threads} torch thread(s)")
     print(f"plain loop   {p:7.2f} epochs/s   (rounds: {', '.join(f'{x:.1f}' for x in plains)})")
-    print(f"minidl-tui   {t:7.2f} epochs/s   (rounds: {', '.join(f'{x:.1f}' for x in tuis)})")
+    print(f"minidl-tui   {t:7.2f} epochs/s   with {tui_threads} torch thread(s)   (rounds: {', '.join(f'{x:.1f}' for x in tuis)})")
     print(f"ratio tui/plain: {t / p:.2f}")
 
 

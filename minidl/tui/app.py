@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
+import torch
 from textual.app import App
 from textual.screen import Screen
 
@@ -25,12 +27,17 @@ class MinidlApp(App[None]):
 
     def __init__(self, session: Session, config: TuiConfig, path: str | None = None, notice: str = "") -> None:
         super().__init__()
+        self.config = config
         self.main = MainScreen(session, config, notice)
         if path is not None:
             self.main.path = path
 
     def get_default_screen(self) -> Screen[Any]:
         return self.main
+
+    def on_mount(self) -> None:
+        threads = self.config.torch_threads or max(1, (os.cpu_count() or 2) - 1)
+        torch.set_num_threads(min(threads, torch.get_num_threads()))
 
 
 def make_app(path: str | Path | None = None, *, spec: dict[str, Any] | None = None, config: TuiConfig | None = None) -> MinidlApp:

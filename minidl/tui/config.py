@@ -13,6 +13,9 @@ class TuiConfig:
     # Seconds between UI updates while training. Every update costs the worker thread GIL time; on a
     # 2-core machine 0.1 s kept 0.71x the plain loop's epochs/s and 0.2 s 0.83x (benchmarks/bench_tui.py).
     refresh_interval: float = 0.2
+    # torch intra-op threads while the app runs; None: one core fewer than the machine has, so the UI
+    # thread keeps a core (busy-waiting intra-op threads otherwise starve it and the GIL hand-offs).
+    torch_threads: int | None = None
 
 
 TEST_CONFIG = TuiConfig(show_timing=False)
