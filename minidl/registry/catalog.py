@@ -139,7 +139,7 @@ class Catalog:
             "name": entry.name,
             "kind": kind,
             "provider": entry.provider(),
-            "summary": doc.split("\n\n")[0].replace("\n", " "),
+            "summary": doc.split("\n\n")[0].replace("\n", " ").replace("``", ""),  # plain text for listings
             "parameters": [f.describe() for f in schema_of(entry.cls)],
         }
 
