@@ -20,6 +20,8 @@ from minidl.components.optim.optimizer import Optimizer
 
 
 class Adam(Optimizer):
+    """Adam with bias-corrected moments and optional L2 weight decay, as torch.optim.Adam (no amsgrad)."""
+
     state_names = ("exp_avg", "exp_avg_sq")
 
     def __init__(

@@ -21,6 +21,8 @@ from minidl.components.optim.optimizer import Optimizer
 
 
 class SGD(Optimizer):
+    """Stochastic gradient descent with optional (Nesterov) momentum and L2 weight decay, as torch.optim.SGD."""
+
     state_names = ("momentum_buffer",)
 
     def __init__(
