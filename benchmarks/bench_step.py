@@ -5,7 +5,7 @@ start from the same weights and data. Rounds alternate between the two so that m
 both alike; the reported number is the ratio of median times (torch / minidl: above 1 means minidl
 is faster). Also reports memory growth over many minidl steps (Python heap and process RSS).
 
-    python benchmarks/bench_step.py [--rounds 30] [--steps 200]
+    python benchmarks/bench_step.py [--rounds 30] [--steps 200] [--threads N]
 """
 
 from __future__ import annotations
@@ -96,7 +96,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=30)
     parser.add_argument("--steps", type=int, default=200)
+    parser.add_argument("--threads", type=int, help="torch intra-op threads for both sides (default: torch's)")
     args = parser.parse_args()
+    if args.threads:
+        torch.set_num_threads(args.threads)
     torch.set_grad_enabled(True)
     cases = [
         ("report net 2-25-25-25-2, batch 100", [2, 25, 25, 25, 2], 100),
