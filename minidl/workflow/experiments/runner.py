@@ -92,7 +92,7 @@ def run_trial(job: tuple[str, int]) -> tuple[str, Trial]:
     return key, Trial(seed, curves, diverged)
 
 
-def _init_worker() -> None:
+def init_worker() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it terminates the pool
     torch.set_num_threads(1)
 
@@ -108,7 +108,7 @@ def run_study(
     work = [(key, seed) for key in keys for seed in settings.seeds]
     trials: dict[str, list[Trial]] = {key: [] for key in keys}
     context = multiprocessing.get_context("spawn")
-    with context.Pool(max(1, min(jobs, len(work))), initializer=_init_worker) as pool:
+    with context.Pool(max(1, min(jobs, len(work))), initializer=init_worker) as pool:
         for done, (key, trial) in enumerate(pool.imap_unordered(run_trial, work), start=1):
             trials[key].append(trial)
             if on_trial is not None:
