@@ -163,6 +163,10 @@ class MainScreen(Screen[None]):
         else:
             trainer = self.session.trainer
             self._set_state("done" if trainer is not None and trainer.done else "paused")
+        # the worker drew its grids at the size the map had when it started; the map may have been
+        # resized since (the first layout of a large terminal, say): redraw from the final weights
+        self._grid = boundary_grid(self.session, self.query_one(Heatmap).side)
+        self._refresh_view()
 
     # -- rebuilding ----------------------------------------------------------------------------------
     async def action_reset(self) -> None:
