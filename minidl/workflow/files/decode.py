@@ -1,10 +1,13 @@
 """Strict msgpack decoding of a whole file: the one place where msgpack's exceptions become SpecError.
 
-The file is streamed through ``msgpack.Unpacker`` (``raw=False, strict_map_key=True``) with its buffer
-capped at the file's size, so no declared length can ask for more memory than the file holds and the
-decoded document (tensor bytes included) costs about one copy of the file. Maps with duplicate or
-non-string keys and extension types are replaced by markers while decoding, then reported with their
-location by one walk over the document, which also rejects anything that is not plain data.
+The file is read through a :class:`Stream` (``raw=False, strict_map_key=True``, buffer capped at the
+file's size), so no declared length can ask for more memory than the file holds. The top-level map,
+the tensor table and its entries are walked here; every other value is decoded whole by msgpack, and
+each entry's ``data`` bin goes from the file straight into a uint8 tensor (a :class:`Payload`, whose
+checksum is computed while the rest is read). The decoded document therefore costs about one copy of
+the file, which becomes the model's weights without another copy. Maps with duplicate or non-string
+keys and extension types are replaced by markers while decoding, then reported with their location by
+one walk over the document, which also rejects anything that is not plain data.
 """
 
 from __future__ import annotations
@@ -20,9 +23,11 @@ import msgpack
 from minidl.core.errors import SpecError
 from minidl.workflow.files.checks import child
 from minidl.workflow.files.format import FORMAT_ID, MAGIC, MAX_FILE_BYTES
+from minidl.workflow.files.payload import Checksums, Payload
+from minidl.workflow.files.stream import Stream
 
-_READ_SIZE = 8 * 2**20
-_PLAIN = (str, int, float, bool, bytes, type(None))
+_READ_SIZE = 2**16  # the Unpacker's read-ahead: payloads bypass it, so it only holds the small values
+_PLAIN = (str, int, float, bool, bytes, type(None), Payload)
 
 
 @dataclass(frozen=True)
@@ -48,7 +53,7 @@ def _ext(code: int, data: bytes) -> _Invalid:
 
 
 def read_document(path: str | os.PathLike[str], max_bytes: int = MAX_FILE_BYTES) -> dict[str, Any]:
-    """Decode the file at ``path`` into plain data (maps with string keys, lists, scalars, bytes)."""
+    """Decode the file at ``path`` into plain data (maps with string keys, lists, scalars, bytes, Payloads)."""
     path = Path(path)
     info = os.stat(path)
     if not stat.S_ISREG(info.st_mode):
@@ -63,8 +68,9 @@ def read_document(path: str | os.PathLike[str], max_bytes: int = MAX_FILE_BYTES)
         if len(head) < 1 + len(MAGIC) or not 0x80 <= head[0] <= 0x8F or head[1:] != MAGIC:
             raise SpecError(f"file: not a minidl file (expected a msgpack map starting with \"format\": {FORMAT_ID!r})")
         file.seek(0)
-        unpacker = msgpack.Unpacker(
+        stream = Stream(
             file,
+            size,
             read_size=min(_READ_SIZE, size),
             raw=False,
             strict_map_key=True,
@@ -72,17 +78,49 @@ def read_document(path: str | os.PathLike[str], max_bytes: int = MAX_FILE_BYTES)
             ext_hook=_ext,
             max_buffer_size=size,
         )
+        checksums = Checksums()
         try:
-            document = unpacker.unpack()
+            document = _read_map(stream, lambda key: _read_table(stream, checksums) if key == "tensors" else stream.unpack())
         except msgpack.OutOfData:
             raise SpecError(f"file: truncated (the msgpack document does not end within the file's {size} bytes)") from None
         except (ValueError, TypeError, OverflowError, msgpack.UnpackException) as error:
             raise SpecError(f"file: invalid msgpack ({type(error).__name__}: {error})") from None
-        end = unpacker.tell()
+        finally:
+            checksums.close()
+        end = stream.offset
     if end != size:
         raise SpecError(f"file: {size - end} trailing bytes after the msgpack document (which ends at byte {end})")
     _check_plain(document)
     return document
+
+
+def _read_map(stream: Stream, read_value: Any) -> dict[str, Any] | _Invalid:
+    """The map that starts here, each value read by ``read_value(key)``; keys are checked as msgpack's maps are."""
+    pairs = []
+    for _ in range(stream.read_map_header()):
+        key = stream.unpack()
+        pairs.append((key, read_value(key)))
+    return _pairs(pairs)
+
+
+def _read_table(stream: Stream, checksums: Checksums) -> Any:
+    """The tensor table; anything but a map (nil in a spec file, or a malformed table) is decoded whole."""
+    if not stream.next_is_map():
+        return stream.unpack()
+    return _read_map(stream, lambda name: _read_entry(stream, checksums))
+
+
+def _read_entry(stream: Stream, checksums: Checksums) -> Any:
+    """One table entry: its ``data`` bin becomes a Payload, every other value is decoded whole."""
+    if not stream.next_is_map():
+        return stream.unpack()
+
+    def value(key: Any) -> Any:
+        if key == "data" and stream.next_is_bin():
+            return checksums.payload(stream.read_bin())
+        return stream.unpack()
+
+    return _read_map(stream, value)
 
 
 def _check_plain(document: Any) -> None:

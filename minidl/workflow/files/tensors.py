@@ -1,8 +1,10 @@
 """The tensor table: each tensor is ``{"dtype", "shape", "data", "crc32"}`` with raw little-endian bytes.
 
-Reading checks everything before allocating: the dtype is on the allow-list, the shape is a short list
-of non-negative ints, the byte length equals elements x item size, and the CRC-32 matches. Writing
-streams each tensor through a small buffer, so saving costs no second copy of the weights.
+Reading checks every entry's metadata before any tensor of the model is made: the dtype is on the
+allow-list, the shape is a short list of non-negative ints, the byte length equals elements x item
+size; the CRC-32 is checked when the tensor is made. The bytes were read from the file into memory of
+their own (see stream.py), and the tensor is a view of them: no copy. Writing streams each tensor
+through a small buffer, so saving costs no second copy of the weights.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import torch
 from minidl.core.errors import ConfigError, SpecError
 from minidl.workflow.files.checks import child, expect_int, expect_list, expect_map, expect_str, fail
 from minidl.workflow.files.format import DTYPE_NAMES, DTYPES, MAX_DIMS, MAX_TENSOR_BYTES
+from minidl.workflow.files.payload import Payload
 
 _KEYS = {"dtype", "shape", "data", "crc32"}
 _CHUNK = 8 * 2**20
@@ -30,18 +33,17 @@ class Record:
     where: str
     dtype: torch.dtype
     shape: tuple[int, ...]
-    data: bytes
+    data: Payload
     crc32: int
 
     def to_tensor(self) -> torch.Tensor:
-        """The tensor, after the checksum; the bytes are copied once into memory the tensor owns."""
-        if zlib.crc32(self.data) != self.crc32:
+        """The tensor, after the checksum: a view of the payload's bytes (a fresh allocation, so aligned)."""
+        if self.data.crc32 != self.crc32:
             raise SpecError(f"{self.where}.data: checksum mismatch (the bytes are corrupted; expected CRC-32 {self.crc32:#010x})")
-        if self.dtype is torch.bool and self.data.translate(None, b"\x00\x01"):
+        raw = self.data.tensor()
+        if self.dtype is torch.bool and bool(raw.gt(1).any()):
             raise SpecError(f"{self.where}.data: a bool tensor's bytes must be 0 or 1")
-        if not self.data:
-            return torch.empty(self.shape, dtype=self.dtype)
-        tensor = torch.frombuffer(bytearray(self.data), dtype=self.dtype).reshape(self.shape)
+        tensor = raw.view(self.dtype).reshape(self.shape)
         return _swap_bytes(tensor) if sys.byteorder == "big" else tensor
 
 
@@ -62,7 +64,7 @@ def _record(value: object, where: str) -> Record:
     if len(dims) > MAX_DIMS:
         raise SpecError(f"{where}.shape: expected at most {MAX_DIMS} dimensions, got {len(dims)}")
     data = entry["data"]
-    if not isinstance(data, bytes):
+    if not isinstance(data, Payload):  # a bin value of the table is always read as a Payload
         fail(f"{where}.data", "binary data", data)
     count = 1
     for i, dim in enumerate(dims):
