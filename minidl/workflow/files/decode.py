@@ -3,8 +3,8 @@
 The file is read through a :class:`Stream` (``raw=False, strict_map_key=True``, buffer capped at the
 file's size), so no declared length can ask for more memory than the file holds. The top-level map,
 the tensor table and its entries are walked here; every other value is decoded whole by msgpack, and
-each entry's ``data`` bin goes from the file straight into a uint8 tensor (a :class:`Payload`, whose
-checksum is computed while the rest is read). The decoded document therefore costs about one copy of
+each entry's ``data`` bin becomes a :class:`Payload` (a large one read from the file straight into a
+uint8 tensor, its checksum computed while the rest is read). The decoded document therefore costs about one copy of
 the file, which becomes the model's weights without another copy. Maps with duplicate or non-string
 keys and extension types are replaced by markers while decoding, then reported with their location by
 one walk over the document, which also rejects anything that is not plain data.
