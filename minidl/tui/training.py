@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import torch
 
 from minidl.core.errors import MinidlError
-from minidl.tui.boundary import decision_codes
+from minidl.tui.boundary import decision_codes, view_box
 from minidl.tui.session import Session
 from minidl.workflow.trainer import EpochMetrics
 
@@ -72,4 +72,5 @@ def boundary_grid(session: Session, side: int) -> torch.Tensor | None:
     trainer = session.trainer
     if trainer is None or side < 1 or trainer.data.num_features != 2:
         return None
-    return decision_codes(trainer.model, side, trainer.data.num_classes, trainer.data.train_x.dtype)
+    data = trainer.data
+    return decision_codes(trainer.model, side, data.num_classes, data.train_x.dtype, view_box(data.train_x))

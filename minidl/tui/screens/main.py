@@ -20,7 +20,7 @@ from textual.widgets import Footer, ListView, TabbedContent, TabPane
 from textual.worker import Worker, WorkerCancelled, WorkerFailed, get_current_worker
 
 from minidl.core.errors import MinidlError
-from minidl.tui.boundary import sample_points
+from minidl.tui.boundary import sample_points, view_box
 from minidl.tui.commands import BINDINGS
 from minidl.tui.config import TuiConfig
 from minidl.tui.messages import Progress, TrainingStopped
@@ -180,9 +180,10 @@ class MainScreen(Screen[None]):
         trainer = self.session.trainer
         self.history = list(trainer.history) if trainer is not None else []
         data = trainer.data if trainer is not None else None
+        box = None if data is None else view_box(data.train_x)
         self._points = {} if data is None else {
-            "train": sample_points(data.train_x, data.train_y, MAX_POINTS),
-            "test": sample_points(data.test_x, data.test_y, MAX_POINTS),
+            "train": sample_points(data.train_x, data.train_y, MAX_POINTS, box),
+            "test": sample_points(data.test_x, data.test_y, MAX_POINTS, box),
         }
         self._grid = boundary_grid(self.session, self.query_one(Heatmap).side)
         if trainer is None:

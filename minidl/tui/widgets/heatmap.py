@@ -1,4 +1,4 @@
-"""The decision boundary over [0,1]^2 in half-block cells, with train or test points drawn on it.
+"""The decision boundary over the data's square (``boundary.view_box``) in half-block cells, with points.
 
 Each cell is ``▀`` with the foreground colour for its top pixel and the background for its bottom one,
 so pixels are square. Colours come from a fixed palette (class colour by quantised confidence, see
