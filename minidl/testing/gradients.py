@@ -85,7 +85,7 @@ def copy_into_reference(module: Module, reference: Any) -> None:
 def check_against_reference(module: Module, reference: Any, x: torch.Tensor, *, seed: int = 0, atol: float = 1e-10) -> None:
     """Compare forward, input gradient, parameter gradients and buffers with a PyTorch module under autograd.
 
-    ``reference`` is a ``torch.nn.Module`` in the same dtype; it gets this module's weights, buffers
+    ``reference`` is a PyTorch ``nn.Module`` in the same dtype; it gets this module's weights, buffers
     and train/eval mode first. Use float64 for a tolerance like 1e-10.
     """
     name = f"{type(module).__name__} ({'train' if module.training else 'eval'} mode) vs {type(reference).__name__}"

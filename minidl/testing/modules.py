@@ -35,7 +35,7 @@ def check_module(
     The module is moved to float64 and its parameters get small random offsets (so an identity
     scale cannot hide a missing term). In each mode: finite differences, gradient accumulation,
     ``zero_grad``, and, when ``reference`` (a zero-argument factory of the ``torch.nn`` counterpart,
-    e.g. ``lambda: torch.nn.BatchNorm1d(4)``) is given and the mode is in ``reference_modes``,
+    e.g. ``lambda: nn.BatchNorm1d(4)`` with torch's ``nn`` imported in the test) is given and the mode is in ``reference_modes``,
     forward/gradients/buffers against it to ``atol``. Before the evaluation-mode checks the module
     runs a few training batches so running statistics are not at their initial values.
     """

@@ -35,7 +35,8 @@ def check_optimizer(
     device: str | torch.device = "cpu",
     atol: float = 1e-10,
 ) -> None:
-    """Run ``cls(params, **config)`` and ``reference(tensors)`` (e.g. ``lambda p: torch.optim.AdamW(p, lr=0.01)``) side by side.
+    """Run ``cls(params, **config)`` and ``reference(tensors)`` side by side,
+    e.g. ``reference=lambda p: optim.AdamW(p, lr=0.01)`` with torch's ``optim`` imported in the test.
 
     Both get the same float64 start and the same gradients for ``steps`` steps; the learning rate is
     halved on both half way through. Weights must agree to ``atol`` after every step. A copy restored
@@ -91,8 +92,8 @@ def check_scheduler(
     """Compare learning rates of ``cls(optimizer, **config)`` with ``reference(torch_optimizer)`` epoch by epoch.
 
     ``reference_optimizer`` is a ``torch.optim`` class (or factory) called as ``reference_optimizer(params, lr=lr)``,
-    e.g. ``torch.optim.SGD``; ``reference`` builds the torch scheduler on it, e.g.
-    ``lambda o: torch.optim.lr_scheduler.StepLR(o, step_size=3)``. Each epoch both step with the metric
+    e.g. ``optim.SGD`` (torch's ``optim``, imported in the test); ``reference`` builds the torch scheduler on it, e.g.
+    ``lambda o: optim.lr_scheduler.StepLR(o, step_size=3)``. Each epoch both step with the metric
     (a reference that does not take one steps without it). Half way, a copy restored from the
     schedulers' and optimizer's ``state_dict()`` must continue with exactly the same rates.
     """

@@ -20,7 +20,7 @@ from minidl.components.optim.optimizer import Optimizer
 
 
 class Adam(Optimizer):
-    """Adam with bias-corrected moments and optional L2 weight decay, as torch.optim.Adam (no amsgrad)."""
+    """Adam with bias-corrected moments and optional L2 weight decay, as PyTorch's Adam optimizer (no amsgrad)."""
 
     state_names = ("exp_avg", "exp_avg_sq")
 

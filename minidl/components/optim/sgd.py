@@ -21,7 +21,7 @@ from minidl.components.optim.optimizer import Optimizer
 
 
 class SGD(Optimizer):
-    """Stochastic gradient descent with optional (Nesterov) momentum and L2 weight decay, as torch.optim.SGD."""
+    """Stochastic gradient descent with optional (Nesterov) momentum and L2 weight decay, as PyTorch's SGD."""
 
     state_names = ("momentum_buffer",)
 
