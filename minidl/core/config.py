@@ -190,8 +190,13 @@ def _field_from_hint(name: str, hint: Any, default: Any) -> Field | None:
 
 
 @functools.cache
+def _signature(init: Any) -> inspect.Signature:
+    return inspect.signature(init)
+
+
+@functools.cache
 def _schema_of_init(init: Any) -> tuple[Field, ...]:
-    signature = inspect.signature(init)
+    signature = _signature(init)
     hints = typing.get_type_hints(init, include_extras=True)
     fields = []
     for name, parameter in list(signature.parameters.items())[1:]:
@@ -271,7 +276,7 @@ class Configurable:
 
 def _validate_call(cls: type, init: Any, args: tuple, kwargs: dict) -> dict[str, Any]:
     try:
-        bound = inspect.signature(init).bind(None, *args, **kwargs)
+        bound = _signature(init).bind(None, *args, **kwargs)
     except TypeError as error:
         raise ConfigError(f"{cls.__name__}: {error}") from None
     given = {f.name: bound.arguments[f.name] for f in _schema_of_init(init) if f.name in bound.arguments}
