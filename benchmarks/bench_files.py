@@ -53,7 +53,11 @@ OPS = ("save_minidl", "save_torch", "load_minidl", "load_torch")
 
 def run(op: str, path: Path, width: int, layers: int) -> dict[str, float]:
     out = subprocess.run(
-        [sys.executable, "-c", CHILD, op, str(path), str(width), str(layers)], cwd=ROOT, capture_output=True, text=True, check=True
+        [sys.executable, "-c", CHILD, op, str(path), str(width), str(layers)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return json.loads(out.stdout)
 
@@ -73,8 +77,10 @@ def main() -> None:
             for op in OPS:
                 results[op].append(run(op, paths[op.split("_")[1]], args.width, args.layers))
         sizes = {k: p.stat().st_size / 1e6 for k, p in paths.items()}
-    print(f"{params / 1e6:.1f}M parameters, {weights_mb:.0f} MB of float32 weights; files: "
-          f".minidl {sizes['minidl']:.1f} MB, .pt {sizes['torch']:.1f} MB; median of {args.repeats}, one thread")
+    print(
+        f"{params / 1e6:.1f}M parameters, {weights_mb:.0f} MB of float32 weights; files: "
+        f".minidl {sizes['minidl']:.1f} MB, .pt {sizes['torch']:.1f} MB; median of {args.repeats}, one thread"
+    )
     median = {op: statistics.median(r["seconds"] for r in results[op]) for op in OPS}
     for op in OPS:
         peak = statistics.median(r["peak_growth"] for r in results[op]) / 1e6

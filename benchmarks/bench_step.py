@@ -11,6 +11,7 @@ is faster). Also reports memory growth over many minidl steps (Python heap and p
 from __future__ import annotations
 
 import argparse
+import itertools
 import resource
 import statistics
 import time
@@ -23,7 +24,7 @@ import minidl
 
 def make_pair(sizes: list[int]) -> tuple[minidl.Sequential, torch.nn.Sequential]:
     layers, torch_layers = [], []
-    for i, (a, b) in enumerate(zip(sizes, sizes[1:])):
+    for i, (a, b) in enumerate(itertools.pairwise(sizes)):
         lin = minidl.Linear(a, b)
         ref = torch.nn.Linear(a, b)
         with torch.no_grad():
@@ -79,7 +80,13 @@ def bench(name: str, sizes: list[int], batch: int, rounds: int, steps: int) -> d
 def memory_growth(steps: int = 20000) -> tuple[int, int]:
     """Python-heap bytes and RSS kilobytes gained over ``steps`` minidl steps after a warm-up."""
     ours, _ = make_pair([2, 25, 25, 25, 2])
-    args = (ours, minidl.MSELoss(), minidl.SGD(ours.param(), lr=0.01, momentum=0.9), torch.rand(100, 2), torch.rand(100, 2))
+    args = (
+        ours,
+        minidl.MSELoss(),
+        minidl.SGD(ours.param(), lr=0.01, momentum=0.9),
+        torch.rand(100, 2),
+        torch.rand(100, 2),
+    )
     for _ in range(1000):
         minidl_step(*args)
     tracemalloc.start()

@@ -50,9 +50,13 @@ async def in_tui(epochs: int, size: tuple[int, int]) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--epochs", type=int, default=200, help="the default recipe's 200: long enough to amortise start-up")
+    parser.add_argument(
+        "--epochs", type=int, default=200, help="the default recipe's 200: long enough to amortise start-up"
+    )
     parser.add_argument("--size", default="120x40", help="terminal size of the headless app, WxH")
-    parser.add_argument("--threads", type=int, default=0, help="torch intra-op threads for both sides (0: torch's default)")
+    parser.add_argument(
+        "--threads", type=int, default=0, help="torch intra-op threads for both sides (0: torch's default)"
+    )
     args = parser.parse_args()
     if args.threads:
         torch.set_num_threads(args.threads)
@@ -66,9 +70,15 @@ def main() -> None:
         tuis.append(asyncio.run(in_tui(args.epochs, size)))  # type: ignore[arg-type]
         tui_threads = torch.get_num_threads()
     p, t = statistics.median(plains), statistics.median(tuis)
-    print(f"default recipe, {args.epochs} epochs x {args.rounds} rounds, app at {args.size}, plain loop with {threads} torch thread(s)")
+    print(
+        f"default recipe, {args.epochs} epochs x {args.rounds} rounds, app at {args.size}, "
+        f"plain loop with {threads} torch thread(s)"
+    )
     print(f"plain loop   {p:7.2f} epochs/s   (rounds: {', '.join(f'{x:.1f}' for x in plains)})")
-    print(f"minidl-tui   {t:7.2f} epochs/s   with {tui_threads} torch thread(s)   (rounds: {', '.join(f'{x:.1f}' for x in tuis)})")
+    print(
+        f"minidl-tui   {t:7.2f} epochs/s   with {tui_threads} torch thread(s)   "
+        f"(rounds: {', '.join(f'{x:.1f}' for x in tuis)})"
+    )
     print(f"ratio tui/plain: {t / p:.2f}")
 
 

@@ -15,9 +15,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import minidl  # noqa: E402
-from tests.workflow.files.fuzzing import run  # noqa: E402
-from tests.workflow.files.helpers import save_checkpoint, save_model, tiny_spec  # noqa: E402
+import minidl
+from tests.workflow.files.fuzzing import run
+from tests.workflow.files.helpers import save_checkpoint, save_model, tiny_spec
 
 
 def main() -> None:

@@ -28,7 +28,10 @@ def main() -> None:
         trials = [trial for _, trial in pool.map(run_trial, [(key, s) for s in seeds])]
     for name in ("test_error", "train_error"):
         values = [100 * t.final(name) for t in trials]
-        print(f"{name}: {statistics.mean(values):.2f} +/- {statistics.stdev(values):.2f} %  per seed {[round(v, 1) for v in values]}")
+        print(
+            f"{name}: {statistics.mean(values):.2f} +/- {statistics.stdev(values):.2f} %  "
+            f"per seed {[round(v, 1) for v in values]}"
+        )
     print(f"seeds {seeds.start}..{seeds.stop - 1}, final epoch of {len(trials[0].curves['test_error'])}")
 
 

@@ -12,9 +12,7 @@
 ``import minidl`` imports no plugin and no Textual; the registry loads plugins on first use.
 """
 
-__version__ = "0.1.0"
-
-from minidl.components.datasets import Circle, DataSplit, Dataset, SampledDataset
+from minidl.components.datasets import Circle, Dataset, DataSplit, SampledDataset
 from minidl.components.init import DefaultInit, HeNormal, Initializer, XavierNormal, gain
 from minidl.components.losses import CrossEntropyLoss, Loss, MSELoss
 from minidl.components.modules import Dropout, Elementwise, Linear, ReLU, Sequential, Tanh
@@ -32,6 +30,7 @@ from minidl.core import (
     SpecError,
     TrainingDiverged,
 )
+from minidl.version import __version__ as __version__
 from minidl.workflow.files import LoadedFile, load, resume, save, save_spec
 from minidl.workflow.recipe import DEFAULT_SPEC, default_spec
 from minidl.workflow.spec import build_model, build_trainer
@@ -65,8 +64,8 @@ __all__ = [
     "Parameter",
     "ReLU",
     "ReduceLROnPlateau",
-    "Scheduler",
     "SampledDataset",
+    "Scheduler",
     "Sequential",
     "ShapeError",
     "SpecError",

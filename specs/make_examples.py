@@ -29,7 +29,13 @@ SETUPS: dict[str, dict[str, Any]] = {
 def variant(activation: str, dropout: bool, setup: str) -> dict[str, Any]:
     layers = report_network(activation)
     if dropout:
-        layers = [x for layer in layers for x in ([layer, {"component": "Dropout", "config": {"p": 0.1}}] if layer["component"] == activation else [layer])]
+        layers = [
+            x
+            for layer in layers
+            for x in (
+                [layer, {"component": "Dropout", "config": {"p": 0.1}}] if layer["component"] == activation else [layer]
+            )
+        ]
     spec = minidl.default_spec()
     spec["model"]["layers"] = layers
     spec["training"].update(SETUPS[setup])
@@ -38,7 +44,9 @@ def variant(activation: str, dropout: bool, setup: str) -> dict[str, Any]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--skip-trained", action="store_true", help="only the spec files (training takes a few seconds)")
+    parser.add_argument(
+        "--skip-trained", action="store_true", help="only the spec files (training takes a few seconds)"
+    )
     args = parser.parse_args()
     for activation in ("ReLU", "Tanh"):
         for dropout in (False, True):
@@ -52,7 +60,10 @@ def main() -> None:
         trainer.fit()
         trainer.save_checkpoint(HERE / "circle_trained.minidl")
         last = trainer.history[-1]
-        print(f"wrote specs/circle_trained.minidl: {last.epoch} epochs, test error {last.test_error:.2%}, train error {last.train_error:.2%}")
+        print(
+            f"wrote specs/circle_trained.minidl: {last.epoch} epochs, test error {last.test_error:.2%}, "
+            f"train error {last.train_error:.2%}"
+        )
 
 
 if __name__ == "__main__":

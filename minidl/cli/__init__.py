@@ -14,8 +14,8 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
-from minidl import __version__
 from minidl.core.errors import MinidlError, TrainingDiverged
+from minidl.version import __version__
 
 COMMANDS = ("train", "resume", "evaluate", "inspect", "components", "plugins", "experiments")
 

@@ -15,15 +15,18 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help="list registered components with their providers and parameters",
         description="List the components the registry knows (built-ins and installed plugins), by kind.",
     )
-    parser.add_argument("kind", nargs="?", choices=registry.KINDS, metavar="KIND",
-                        help=f"only this kind: {', '.join(registry.KINDS)}")
+    parser.add_argument(
+        "kind", nargs="?", choices=registry.KINDS, metavar="KIND", help=f"only this kind: {', '.join(registry.KINDS)}"
+    )
     parser.add_argument("--json", action="store_true", help="print JSON (registry.describe of each component)")
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     kinds = [args.kind] if args.kind else list(registry.KINDS)
-    described = {kind: [registry.describe(kind, name) for name in registry.names(kind, qualified=True)] for kind in kinds}
+    described = {
+        kind: [registry.describe(kind, name) for name in registry.names(kind, qualified=True)] for kind in kinds
+    }
     if args.json:
         print(json.dumps(described if args.kind is None else described[args.kind], indent=2))
         return 0

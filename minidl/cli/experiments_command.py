@@ -24,9 +24,15 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "(figures need matplotlib: pip install 'minidl[experiments]').",
     )
     parser.add_argument("--quick", action="store_true", help="a smoke test: 2 trials, 20 epochs, 200/200 points")
-    parser.add_argument("--trials", type=positive_int, help="trials (seeds) per configuration (default: 10, or 2 with --quick)")
-    parser.add_argument("--jobs", type=positive_int, default=os.cpu_count() or 1, help="worker processes (default: all cores)")
-    parser.add_argument("--output", type=Path, default=Path("minidl-experiments"), help="report folder (default: %(default)s)")
+    parser.add_argument(
+        "--trials", type=positive_int, help="trials (seeds) per configuration (default: 10, or 2 with --quick)"
+    )
+    parser.add_argument(
+        "--jobs", type=positive_int, default=os.cpu_count() or 1, help="worker processes (default: all cores)"
+    )
+    parser.add_argument(
+        "--output", type=Path, default=Path("minidl-experiments"), help="report folder (default: %(default)s)"
+    )
     parser.set_defaults(run=run)
 
 
@@ -63,5 +69,10 @@ def run(args: argparse.Namespace) -> int:
 
 def _command(args: argparse.Namespace) -> str:
     """The command line that reproduces this report (the worker count does not change the numbers)."""
-    words = ["minidl", "experiments", *(["--quick"] if args.quick else []), *(["--trials", str(args.trials)] if args.trials else [])]
+    words = [
+        "minidl",
+        "experiments",
+        *(["--quick"] if args.quick else []),
+        *(["--trials", str(args.trials)] if args.trials else []),
+    ]
     return shlex.join([*words, "--jobs", str(args.jobs), "--output", str(args.output)])

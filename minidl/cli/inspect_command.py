@@ -57,7 +57,11 @@ def _history(state: dict[str, Any] | None) -> dict[str, Any] | None:
     if not history:
         return None
     best = {key: min(history, key=lambda m: m[key]) for key in ("test_error", "test_loss")}
-    return {"epochs": len(history), "last": history[-1], "best": {key: {"epoch": m["epoch"], "value": m[key]} for key, m in best.items()}}
+    return {
+        "epochs": len(history),
+        "last": history[-1],
+        "best": {key: {"epoch": m["epoch"], "value": m[key]} for key, m in best.items()},
+    }
 
 
 def summary(loaded: minidl.LoadedFile, file: Path) -> dict[str, Any]:
@@ -68,15 +72,17 @@ def summary(loaded: minidl.LoadedFile, file: Path) -> dict[str, Any]:
     for i, (ref, layer, shape) in enumerate(zip(spec["model"]["layers"], model, _output_shapes(model, spec))):
         parameters = sum(p.value.numel() for p in layer.param())
         buffers = sum(t.numel() for m in layer.modules() for _, t in m.named_buffers())
-        layers.append({
-            "index": i,
-            "component": ref["component"],
-            "provider": registry.provider("module", ref["component"]),
-            "config": ref["config"],
-            "output_shape": shape,
-            "parameters": parameters,
-            "buffers": buffers,
-        })
+        layers.append(
+            {
+                "index": i,
+                "component": ref["component"],
+                "provider": registry.provider("module", ref["component"]),
+                "config": ref["config"],
+                "output_shape": shape,
+                "parameters": parameters,
+                "buffers": buffers,
+            }
+        )
     trainable = sum(layer["parameters"] for layer in layers)
     non_trainable = sum(layer["buffers"] for layer in layers)
     return {
@@ -106,7 +112,13 @@ def _print(s: dict[str, Any]) -> None:
 
     say(f"{s['file']}: {s['kind']}")
     table = Table(show_edge=False, header_style="bold")
-    for column, justify in (("#", "right"), ("layer", "left"), ("output shape", "left"), ("params", "right"), ("provider", "left")):
+    for column, justify in (
+        ("#", "right"),
+        ("layer", "left"),
+        ("output shape", "left"),
+        ("params", "right"),
+        ("provider", "left"),
+    ):
         table.add_column(column, justify=justify, no_wrap=True)
     table.add_column("config", overflow="fold")
     for layer in s["layers"]:
@@ -118,8 +130,11 @@ def _print(s: dict[str, Any]) -> None:
         table.add_row(*(Text(str(v)) for v in (layer["index"], name, shape, params, provider, config)))
     console.print(table)
     totals = s["totals"]
-    say(f"Total params: {totals['parameters']:,} (trainable {totals['trainable']:,}, non-trainable {totals['non_trainable']:,}"
-        + (", the +N of layers with buffers)" if totals["non_trainable"] else ")"))
+    say(
+        f"Total params: {totals['parameters']:,} (trainable {totals['trainable']:,}, "
+        f"non-trainable {totals['non_trainable']:,}"
+        + (", the +N of layers with buffers)" if totals["non_trainable"] else ")")
+    )
     say(f"Init: {_ref(s['init'])}, dtype {s['dtype']}")
     training = s["training"]
     if training is None:
@@ -135,10 +150,14 @@ def _print(s: dict[str, Any]) -> None:
     else:
         last, best = history["last"], history["best"]
         say(f"History: {history['epochs']} epochs")
-        say(f"  last       train loss {last['train_loss']:.4f} error {last['train_error']:.2%}, "
-            f"test loss {last['test_loss']:.4f} error {last['test_error']:.2%}, lr {last['lr']:.2e}")
-        say(f"  best       test error {best['test_error']['value']:.2%} (epoch {best['test_error']['epoch']}), "
-            f"test loss {best['test_loss']['value']:.4f} (epoch {best['test_loss']['epoch']})")
+        say(
+            f"  last       train loss {last['train_loss']:.4f} error {last['train_error']:.2%}, "
+            f"test loss {last['test_loss']:.4f} error {last['test_error']:.2%}, lr {last['lr']:.2e}"
+        )
+        say(
+            f"  best       test error {best['test_error']['value']:.2%} (epoch {best['test_error']['epoch']}), "
+            f"test loss {best['test_loss']['value']:.4f} (epoch {best['test_loss']['epoch']})"
+        )
     say(f"Producer: {_producer_text(s['producer'])}")
 
 

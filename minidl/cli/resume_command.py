@@ -18,7 +18,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         description="Continue the run saved in CHECKPOINT: the next epochs are exactly those the original run "
         "would have trained (same batches, same random draws).",
     )
-    parser.add_argument("checkpoint_file", type=Path, metavar="CHECKPOINT", help="a checkpoint written by minidl train --every")
+    parser.add_argument(
+        "checkpoint_file", type=Path, metavar="CHECKPOINT", help="a checkpoint written by minidl train --every"
+    )
     parser.add_argument("--epochs", type=positive_int, help="new total number of epochs (default: the run's plan)")
     add_saving_options(parser)
     parser.set_defaults(run=run)
@@ -27,7 +29,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     loaded = minidl.load(args.checkpoint_file)
     if loaded.kind != "checkpoint":
-        raise SpecError(f"{args.checkpoint_file}: is a {loaded.kind} file, not a checkpoint; train it with: minidl train {args.checkpoint_file}")
+        raise SpecError(
+            f"{args.checkpoint_file}: is a {loaded.kind} file, not a checkpoint; "
+            f"train it with: minidl train {args.checkpoint_file}"
+        )
     trainer = loaded.make_trainer()
     if args.epochs is not None:
         trainer.epochs = args.epochs

@@ -21,7 +21,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         description="Train the spec in FILE (a .minidl spec or model file; its spec is trained from fresh weights "
         "drawn from the seed) or, without FILE, minidl's default recipe; then save the model.",
     )
-    parser.add_argument("file", nargs="?", type=Path, metavar="FILE", help="a .minidl spec or model file (default: the default recipe)")
+    parser.add_argument(
+        "file", nargs="?", type=Path, metavar="FILE", help="a .minidl spec or model file (default: the default recipe)"
+    )
     parser.add_argument("--epochs", type=positive_int, help="number of epochs (default: the spec's)")
     parser.add_argument("--batch-size", type=positive_int, help="mini-batch size (default: the spec's)")
     parser.add_argument("--seed", type=seed, help="random seed for data, weights and batch order (default: the spec's)")
@@ -49,7 +51,10 @@ def with_overrides(spec: dict[str, Any], args: argparse.Namespace) -> dict[str, 
         if getattr(args, key) is not None:
             training[key] = getattr(args, key)
     if args.lr is not None:
-        training["optimizer"] = {**training["optimizer"], "config": {**training["optimizer"].get("config", {}), "lr": args.lr}}
+        training["optimizer"] = {
+            **training["optimizer"],
+            "config": {**training["optimizer"].get("config", {}), "lr": args.lr},
+        }
     return spec
 
 

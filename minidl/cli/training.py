@@ -23,9 +23,13 @@ CHECKPOINT_SUFFIX = "-checkpoint"
 
 def add_saving_options(parser: argparse.ArgumentParser) -> None:
     """``--output``, ``--every`` and ``--checkpoint``, the options of every command that trains."""
-    parser.add_argument("--output", type=Path, help="where to save the trained model (default: derived from the input name)")
+    parser.add_argument(
+        "--output", type=Path, help="where to save the trained model (default: derived from the input name)"
+    )
     parser.add_argument("--every", type=positive_int, metavar="N", help="save a checkpoint every N epochs")
-    parser.add_argument("--checkpoint", type=Path, help=f"checkpoint file for --every (default: OUTPUT with {CHECKPOINT_SUFFIX})")
+    parser.add_argument(
+        "--checkpoint", type=Path, help=f"checkpoint file for --every (default: OUTPUT with {CHECKPOINT_SUFFIX})"
+    )
 
 
 def checkpoint_path(output: Path) -> Path:

@@ -59,7 +59,9 @@ class XavierNormal(Initializer):
 class HeNormal(Initializer):
     """Kaiming (fan-in mode): weight ~ N(0, std^2), ``std = gain / sqrt(fan_in)``; bias zero."""
 
-    def __init__(self, gain: Annotated[float, Param(gt=0.0, help="scale for the following activation")] = math.sqrt(2.0)) -> None:
+    def __init__(
+        self, gain: Annotated[float, Param(gt=0.0, help="scale for the following activation")] = math.sqrt(2.0)
+    ) -> None:
         self.gain = gain
 
     def fill(self, weight: torch.Tensor, bias: torch.Tensor | None) -> None:

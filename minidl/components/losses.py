@@ -1,4 +1,4 @@
-"""Losses with PyTorch's mean reduction: ``forward(prediction, target)`` -> scalar, ``backward()`` -> d loss / d prediction.
+"""Losses with PyTorch's mean reduction: ``forward(prediction, target)`` gives a scalar, ``backward()`` its gradient.
 
 ``target_format`` tells the training loop which targets a loss wants from a classification data set:
 ``"index"`` (class indices) or ``"one_hot"`` (float rows, as MSE on the circle task in the report).

@@ -5,9 +5,9 @@ from __future__ import annotations
 import math
 from typing import Annotated, Any, Literal
 
+from minidl.components.optim.optimizer import Optimizer
 from minidl.core.config import Configurable, Param, validate_config
 from minidl.core.errors import ConfigError
-from minidl.components.optim.optimizer import Optimizer
 
 
 class Scheduler(Configurable):
@@ -63,7 +63,9 @@ class ReduceLROnPlateau(Scheduler):
         factor: Annotated[float, Param(gt=0.0, lt=1.0, help="multiplier of the learning rate on a plateau")] = 0.1,
         patience: Annotated[int, Param(ge=0, help="epochs without improvement before reducing")] = 10,
         threshold: Annotated[float, Param(ge=0.0, help="smallest change that counts as improvement")] = 1e-4,
-        threshold_mode: Annotated[Literal["rel", "abs"], Param(help="threshold relative to the best, or absolute")] = "rel",
+        threshold_mode: Annotated[
+            Literal["rel", "abs"], Param(help="threshold relative to the best, or absolute")
+        ] = "rel",
         cooldown: Annotated[int, Param(ge=0, help="epochs to wait after a reduction")] = 0,
         min_lr: Annotated[float, Param(ge=0.0, help="lower bound of the learning rate")] = 0.0,
         eps: Annotated[float, Param(ge=0.0, help="smallest reduction that is applied")] = 1e-8,

@@ -1,6 +1,6 @@
 """The bottom layer: the module protocol, parameter pairs, configuration declarations and errors."""
 
-from minidl.core.config import Param, Configurable, Field, schema_of
+from minidl.core.config import Configurable, Field, Param, schema_of
 from minidl.core.errors import CallOrderError, ConfigError, MinidlError, ShapeError, SpecError, TrainingDiverged
 from minidl.core.module import Module, Parameter
 

@@ -67,7 +67,11 @@ class Field:
 
     def bounds_text(self) -> str:
         """The bounds as a reader writes them, e.g. ``>= 0 and < 1``; empty when unbounded."""
-        parts = [f"{op} {_fmt(v)}" for op, v in ((">=", self.ge), (">", self.gt), ("<=", self.le), ("<", self.lt)) if v is not None]
+        parts = [
+            f"{op} {_fmt(v)}"
+            for op, v in ((">=", self.ge), (">", self.gt), ("<=", self.le), ("<", self.lt))
+            if v is not None
+        ]
         return " and ".join(parts)
 
     def expected(self) -> str:
@@ -237,7 +241,9 @@ def validate_config(cls: type, config: dict[str, Any], where: str | None = None)
                 raise ConfigError(f"{prefix}: missing required parameter {name!r} ({field.expected()})")
             out[name] = field.default
         else:
-            out[name] = field.validate(config[name], f"{where}.{name}" if where else f"{cls.__name__}: parameter {name!r}")
+            out[name] = field.validate(
+                config[name], f"{where}.{name}" if where else f"{cls.__name__}: parameter {name!r}"
+            )
     return out
 
 

@@ -26,7 +26,7 @@ class Parameter:
     copy of its weights, not two.
     """
 
-    __slots__ = ("value", "_grad")
+    __slots__ = ("_grad", "value")
 
     def __init__(self, value: torch.Tensor) -> None:
         self.value = value
@@ -210,6 +210,4 @@ class Module(Configurable):
 def require_forward(module: Module, saved: Any) -> None:
     """Raise the error for ``backward`` called without a preceding ``forward``."""
     if saved is None:
-        raise CallOrderError(
-            f"{type(module).__name__}.backward called before forward: call forward on a batch first"
-        )
+        raise CallOrderError(f"{type(module).__name__}.backward called before forward: call forward on a batch first")

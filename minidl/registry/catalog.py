@@ -69,7 +69,9 @@ def make_entry(kind: str, cls: Any, name: str | None, distribution: str, version
     """Validate one registration and describe it, or raise InvalidRegistration."""
     base = KIND_BASES[kind]
     if not (inspect.isclass(cls) and issubclass(cls, base)):
-        raise InvalidRegistration(f"register({cls!r}) in the {kind} hook: expected a subclass of {base.__module__}.{base.__name__}")
+        raise InvalidRegistration(
+            f"register({cls!r}) in the {kind} hook: expected a subclass of {base.__module__}.{base.__name__}"
+        )
     name = cls.__name__ if name is None else name
     if not isinstance(name, str) or not name or ":" in name or name != name.strip():
         raise InvalidRegistration(f"register({cls.__name__}, name={name!r}): a name is a non-empty string without ':'")
@@ -112,8 +114,12 @@ class Catalog:
             return matches[0]
         if not matches:
             raise ComponentNotFound(f"unknown {kind} {name!r}: {self._unknown_hint(kind, name)}")
-        providers = ", ".join(f"{e.id} ({e.distribution} {e.version})" for e in sorted(matches, key=lambda e: e.distribution))
-        raise AmbiguousComponent(f"{kind} {name!r} is provided by several distributions: {providers}; use a qualified id")
+        providers = ", ".join(
+            f"{e.id} ({e.distribution} {e.version})" for e in sorted(matches, key=lambda e: e.distribution)
+        )
+        raise AmbiguousComponent(
+            f"{kind} {name!r} is provided by several distributions: {providers}; use a qualified id"
+        )
 
     def _unknown_hint(self, kind: str, short: str) -> str:
         close = [n for n in self.names(kind) if n.lower() == short.lower()]

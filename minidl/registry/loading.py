@@ -22,10 +22,10 @@ from typing import Any
 
 import pluggy
 
-import minidl
 from minidl.core.errors import MinidlError
 from minidl.registry import hookspecs
 from minidl.registry.catalog import KINDS, Entry, make_entry
+from minidl.version import __version__
 
 GROUP = "minidl"
 BUILTIN_DISTRIBUTION = "minidl"
@@ -101,7 +101,7 @@ def load_plugins() -> tuple[list[Entry], list[PluginInfo]]:
     manager.add_hookspecs(hookspecs)
     found = _entry_points()
     if BUILTIN_DISTRIBUTION not in found:  # a source checkout that is not installed
-        found[BUILTIN_DISTRIBUTION] = (minidl.__version__, [])
+        found[BUILTIN_DISTRIBUTION] = (__version__, [])
     entries: list[Entry] = []
     infos: list[PluginInfo] = []
     for distribution in sorted(found):
@@ -115,7 +115,7 @@ def load_plugins() -> tuple[list[Entry], list[PluginInfo]]:
         try:
             modules = [_builtin_module()] if builtin and not eps else [ep.load() for ep in eps]
             registered = _register_all(manager, distribution, version, modules, info)
-        except Exception as error:  # noqa: BLE001 - a plugin may raise anything; the host must survive
+        except Exception as error:
             info.status = "failed" if info.status == "loaded" else info.status
             info.error = f"{type(error).__name__}: {error}"
             message = f"minidl plugin {distribution} {version} {info.status}: {info.error}"
@@ -148,7 +148,7 @@ def _register_all(
             info.status = "incompatible"
             raise IncompatiblePlugin(
                 f"written for minidl plugin API {api!r}, this minidl supports API {hookspecs.PLUGIN_API} "
-                f"(minidl {minidl.__version__}); install a release of {distribution} made for it"
+                f"(minidl {__version__}); install a release of {distribution} made for it"
             )
         manager.register(module, name=f"{distribution}:{getattr(module, '__name__', id(module))}")
         for kind in KINDS:

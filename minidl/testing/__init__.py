@@ -3,7 +3,8 @@
     from minidl.testing import check_module, check_optimizer, check_scheduler
 
     def test_my_layer():
-        check_module(MyLayer, {"width": 4}, input_shape=(5, 4), reference=lambda: nn.MyLayer(4))  # torch's nn, in the test
+        # torch's nn is imported in the test, never by minidl
+        check_module(MyLayer, {"width": 4}, input_shape=(5, 4), reference=lambda: nn.MyLayer(4))
 
 Modules are checked against float64 central finite differences and, given a PyTorch reference,
 against autograd to 1e-10; optimizers and schedulers against ``torch.optim`` trajectories and learning

@@ -11,7 +11,7 @@ from minidl.core.module import Module, Parameter
 
 
 def assert_close(actual: torch.Tensor, expected: torch.Tensor, what: str, *, atol: float, rtol: float = 0.0) -> None:
-    """Raise an AssertionError naming ``what``, the worst element and both values unless ``|a - e| <= atol + rtol * |e|``."""
+    """Raise an AssertionError naming ``what``, the worst element and both values unless ``|a-e| <= atol+rtol|e|``."""
     if actual.shape != expected.shape:
         raise AssertionError(f"{what}: shape {tuple(actual.shape)}, expected {tuple(expected.shape)}")
     actual, expected = actual.detach().double().cpu(), expected.detach().double().cpu()
@@ -51,6 +51,6 @@ def isolated_rng(seed: int, device: torch.device) -> Iterator[None]:
 
 
 def seeded_forward(module: Module, x: torch.Tensor, seed: int) -> torch.Tensor:
-    """``module.forward(x)`` with the global generator reseeded, so a random module (Dropout) draws the same mask every call."""
+    """``module.forward(x)`` with the global generator reseeded: a random module draws the same mask each call."""
     torch.manual_seed(seed)
     return module.forward(x)

@@ -20,7 +20,7 @@ def output_weights(shape: torch.Size, like: torch.Tensor, seed: int) -> torch.Te
 
 
 def analytic_gradients(module: Module, x: torch.Tensor, seed: int = 0) -> dict[str, torch.Tensor]:
-    """Output, ``R``, input gradient and parameter gradients from one forward and ``backward(R)`` (gradients zeroed first)."""
+    """Output, ``R``, input and parameter gradients of one forward and ``backward(R)`` (gradients zeroed first)."""
     with torch.no_grad():
         module.zero_grad()
         out = seeded_forward(module, x, seed)
@@ -49,7 +49,9 @@ def check_finite_differences(
         def loss() -> float:
             return float((seeded_forward(module, x, seed) * weights).sum())
 
-        tensors = [("input gradient", x)] + [(f"gradient of parameter {n!r}", p.value) for n, p in named_parameters(module)]
+        tensors = [("input gradient", x)] + [
+            (f"gradient of parameter {n!r}", p.value) for n, p in named_parameters(module)
+        ]
         for what, tensor in tensors:
             numeric = torch.zeros_like(tensor).reshape(-1)
             flat = tensor.view(-1)
@@ -61,20 +63,29 @@ def check_finite_differences(
                 minus = loss()
                 flat[i] = original
                 numeric[i] = (plus - minus) / (2 * step)
-            assert_close(analytic[what], numeric.view_as(tensor), f"{name}: {what} vs finite differences", atol=atol, rtol=rtol)
+            assert_close(
+                analytic[what], numeric.view_as(tensor), f"{name}: {what} vs finite differences", atol=atol, rtol=rtol
+            )
 
 
 def copy_into_reference(module: Module, reference: Any) -> None:
     """Copy every parameter and buffer of ``module`` into the PyTorch module ``reference`` by dotted name."""
     ref_params = dict(reference.named_parameters())
     ref_buffers = dict(reference.named_buffers())
-    for kind, mine, theirs in (("parameter", named_parameters(module), ref_params), ("buffer", named_buffers(module), ref_buffers)):
+    for kind, mine, theirs in (
+        ("parameter", named_parameters(module), ref_params),
+        ("buffer", named_buffers(module), ref_buffers),
+    ):
         for name, value in mine:
             tensor = value.value if kind == "parameter" else value
             if name not in theirs:
-                raise AssertionError(f"reference {type(reference).__name__} has no {kind} {name!r} (it has {sorted(theirs)})")
+                raise AssertionError(
+                    f"reference {type(reference).__name__} has no {kind} {name!r} (it has {sorted(theirs)})"
+                )
             if theirs[name].shape != tensor.shape:
-                raise AssertionError(f"{kind} {name!r}: shape {tuple(tensor.shape)}, reference has {tuple(theirs[name].shape)}")
+                raise AssertionError(
+                    f"{kind} {name!r}: shape {tuple(tensor.shape)}, reference has {tuple(theirs[name].shape)}"
+                )
             with torch.no_grad():
                 theirs[name].copy_(tensor)
     missing = sorted(set(ref_params) - {n for n, _ in named_parameters(module)})
@@ -82,7 +93,9 @@ def copy_into_reference(module: Module, reference: Any) -> None:
         raise AssertionError(f"{type(module).__name__} lacks the reference's parameters {missing}")
 
 
-def check_against_reference(module: Module, reference: Any, x: torch.Tensor, *, seed: int = 0, atol: float = 1e-10) -> None:
+def check_against_reference(
+    module: Module, reference: Any, x: torch.Tensor, *, seed: int = 0, atol: float = 1e-10
+) -> None:
     """Compare forward, input gradient, parameter gradients and buffers with a PyTorch module under autograd.
 
     ``reference`` is a PyTorch ``nn.Module`` in the same dtype; it gets this module's weights, buffers

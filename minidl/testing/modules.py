@@ -35,9 +35,9 @@ def check_module(
     The module is moved to float64 and its parameters get small random offsets (so an identity
     scale cannot hide a missing term). In each mode: finite differences, gradient accumulation,
     ``zero_grad``, and, when ``reference`` (a zero-argument factory of the ``torch.nn`` counterpart,
-    e.g. ``lambda: nn.BatchNorm1d(4)`` with torch's ``nn`` imported in the test) is given and the mode is in ``reference_modes``,
-    forward/gradients/buffers against it to ``atol``. Before the evaluation-mode checks the module
-    runs a few training batches so running statistics are not at their initial values.
+    e.g. ``lambda: nn.BatchNorm1d(4)`` with torch's ``nn`` imported in the test) is given and the mode is in
+    ``reference_modes``, forward/gradients/buffers against it to ``atol``. Before the evaluation-mode checks the
+    module runs a few training batches so running statistics are not at their initial values.
     """
     config = dict(config or {})
     device = torch.device(device)
@@ -61,13 +61,16 @@ def check_module(
             check_grad_accumulation(module, x, seed=seed)
             check_zero_grad(module, x, seed=seed)
             if reference is not None and mode in reference_modes:
-                check_against_reference(module, reference().to(dtype=torch.float64, device=device), x, seed=seed, atol=atol)
+                check_against_reference(
+                    module, reference().to(dtype=torch.float64, device=device), x, seed=seed, atol=atol
+                )
         check_train_eval(module, x)
         check_float32(cls(**config).to(device=device), input_shape, seed=seed, device=device)
 
 
 def check_param_pairs(module: Module) -> None:
-    """``param()`` lists every parameter as a :class:`Parameter` ``(value, grad)`` of matching shape, dtype and device, the same objects each call."""
+    """``param()`` lists every parameter as a :class:`Parameter` ``(value, grad)`` of matching shape, dtype and device,
+    the same objects each call."""
     name = type(module).__name__
     pairs = module.param()
     if not isinstance(pairs, list):
@@ -84,7 +87,9 @@ def check_param_pairs(module: Module) -> None:
         if grad.data_ptr() == value.data_ptr():
             raise AssertionError(f"{name}.param()[{i}]: the gradient shares memory with the value")
     if [id(p) for p in module.param()] != [id(p) for p in pairs]:
-        raise AssertionError(f"{name}.param() returned new pair objects on a second call; optimizers keep references to them")
+        raise AssertionError(
+            f"{name}.param() returned new pair objects on a second call; optimizers keep references to them"
+        )
     held = [p for _, p in named_parameters(module)]
     if {id(p) for p in held} != {id(p) for p in pairs}:
         raise AssertionError(f"{name}.param() lists {len(pairs)} parameters, but the module holds {len(held)}")
@@ -112,7 +117,9 @@ def check_grad_accumulation(module: Module, x: torch.Tensor, *, seed: int = 0) -
     assert_close(again, once["input gradient"], f"{name}: input gradient of a second backward", atol=1e-12, rtol=1e-12)
     for param_name, p in named_parameters(module):
         what = f"gradient of parameter {param_name!r}"
-        assert_close(p.grad, 2 * once[what], f"{name}: {what} after two backward calls (must accumulate)", atol=1e-12, rtol=1e-12)
+        assert_close(
+            p.grad, 2 * once[what], f"{name}: {what} after two backward calls (must accumulate)", atol=1e-12, rtol=1e-12
+        )
     module.zero_grad()
 
 
@@ -131,7 +138,9 @@ def check_train_eval(module: Module, x: torch.Tensor) -> None:
         first = seeded_forward(module, x, 1).clone()
         second = seeded_forward(module, x, 2)
     if not torch.equal(first, second):
-        raise AssertionError(f"{name} in eval mode gave different outputs for the same input (it must be deterministic)")
+        raise AssertionError(
+            f"{name} in eval mode gave different outputs for the same input (it must be deterministic)"
+        )
     module.train()
 
 
@@ -150,7 +159,9 @@ def check_config_roundtrip(module: Module, given: Mapping[str, Any] | None = Non
             raise AssertionError(f"{cls.__name__}.get_config() lost {key}={value!r} (got {config.get(key)!r})")
     rebuilt = cls.from_config(config).get_config()
     if rebuilt != config:
-        raise AssertionError(f"{cls.__name__}.from_config(get_config()) changed the configuration: {config!r} -> {rebuilt!r}")
+        raise AssertionError(
+            f"{cls.__name__}.from_config(get_config()) changed the configuration: {config!r} -> {rebuilt!r}"
+        )
 
 
 def check_repr(module: Module) -> None:
@@ -168,12 +179,17 @@ def check_call_order(cls: type[Module], config: Mapping[str, Any], input_shape: 
         cls(**config).backward(torch.ones_like(out))
     except CallOrderError:
         return
-    except Exception as error:  # noqa: BLE001 - any other exception is the failure being reported
-        raise AssertionError(f"{cls.__name__}.backward before forward raised {type(error).__name__}: {error}; expected minidl.CallOrderError") from error
+    except Exception as error:
+        raise AssertionError(
+            f"{cls.__name__}.backward before forward raised {type(error).__name__}: {error}; "
+            "expected minidl.CallOrderError"
+        ) from error
     raise AssertionError(f"{cls.__name__}.backward before forward did not raise minidl.CallOrderError")
 
 
-def check_float32(module: Module, input_shape: Sequence[int], *, seed: int = 0, device: str | torch.device = "cpu") -> None:
+def check_float32(
+    module: Module, input_shape: Sequence[int], *, seed: int = 0, device: str | torch.device = "cpu"
+) -> None:
     """In float32 (the default) the output, input gradient and parameter gradients stay float32."""
     x = torch.randn(tuple(input_shape), device=device)
     grads = analytic_gradients(module, x, seed)

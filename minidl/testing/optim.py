@@ -19,7 +19,9 @@ from minidl.testing._util import assert_close
 
 
 def _gradient(step: int, value: torch.Tensor, seed: int) -> torch.Tensor:
-    """A gradient that depends on the weights (a pull towards 1) plus noise fixed by ``step``: trajectories that differ once stay apart."""
+    """A gradient that depends on the weights (a pull towards 1) plus noise fixed by ``step``.
+
+    Trajectories that differ once stay apart."""
     noise = torch.randn(value.shape, generator=torch.Generator().manual_seed(seed * 100_003 + step), dtype=value.dtype)
     return (value - 1.0) + 0.5 * noise.to(value.device)
 
@@ -50,7 +52,9 @@ def check_optimizer(
     optimizer = cls(params, **config)
     rebuilt = cls.from_config(optimizer.get_config(), [Parameter(t.clone()) for t in start]).get_config()
     if rebuilt != optimizer.get_config():
-        raise AssertionError(f"{name}.from_config(get_config()) changed the configuration: {optimizer.get_config()} -> {rebuilt}")
+        raise AssertionError(
+            f"{name}.from_config(get_config()) changed the configuration: {optimizer.get_config()} -> {rebuilt}"
+        )
     tensors = [t.clone().requires_grad_(True) for t in start]
     torch_optimizer = reference(tensors)
     resumed: tuple[list[Parameter], Optimizer] | None = None
@@ -73,9 +77,16 @@ def check_optimizer(
             t.grad = _gradient(step, t.detach(), seed)
         torch_optimizer.step()
         for i, (p, t) in enumerate(zip(params, tensors)):
-            assert_close(p.value, t, f"{name}: parameter {i} after step {step} vs {type(torch_optimizer).__name__}", atol=atol)
+            assert_close(
+                p.value, t, f"{name}: parameter {i} after step {step} vs {type(torch_optimizer).__name__}", atol=atol
+            )
             if resumed:
-                assert_close(resumed[0][i].value, p.value, f"{name}: parameter {i} after step {step} of a run restored from state_dict", atol=0.0)
+                assert_close(
+                    resumed[0][i].value,
+                    p.value,
+                    f"{name}: parameter {i} after step {step} of a run restored from state_dict",
+                    atol=0.0,
+                )
 
 
 def check_scheduler(
@@ -98,14 +109,18 @@ def check_scheduler(
     schedulers' and optimizer's ``state_dict()`` must continue with exactly the same rates.
     """
     name = cls.__name__
-    metrics = list(metrics) if metrics is not None else [max(1.0 - 0.05 * i, 0.4) + 0.01 * (i % 3) for i in range(epochs)]
+    metrics = (
+        list(metrics) if metrics is not None else [max(1.0 - 0.05 * i, 0.4) + 0.01 * (i % 3) for i in range(epochs)]
+    )
     if len(metrics) < epochs:
         raise AssertionError(f"check_scheduler: {len(metrics)} metrics for {epochs} epochs")
     optimizer = SGD([Parameter(torch.zeros(1, dtype=torch.float64))], lr=lr)
     scheduler = cls(optimizer, **config)
     rebuilt = cls.from_config(scheduler.get_config(), optimizer).get_config()
     if rebuilt != scheduler.get_config():
-        raise AssertionError(f"{name}.from_config(get_config()) changed the configuration: {scheduler.get_config()} -> {rebuilt}")
+        raise AssertionError(
+            f"{name}.from_config(get_config()) changed the configuration: {scheduler.get_config()} -> {rebuilt}"
+        )
     torch_optimizer = reference_optimizer([torch.zeros(1, dtype=torch.float64, requires_grad=True)], lr=lr)
     torch_scheduler = reference(torch_optimizer)
     takes_metric = "metrics" in inspect.signature(torch_scheduler.step).parameters
@@ -113,10 +128,18 @@ def check_scheduler(
     for epoch in range(epochs + 1):
         expected = torch_optimizer.param_groups[0]["lr"]
         what = f"{name}: learning rate after {epoch} steps vs {type(torch_scheduler).__name__}"
-        assert_close(torch.tensor(optimizer.lr, dtype=torch.float64), torch.tensor(expected, dtype=torch.float64), what, atol=atol, rtol=1e-12)
-        if resumed:
-            if resumed[0].lr != optimizer.lr:
-                raise AssertionError(f"{name}: learning rate after {epoch} steps of a run restored from state_dict is {resumed[0].lr}, expected {optimizer.lr}")
+        assert_close(
+            torch.tensor(optimizer.lr, dtype=torch.float64),
+            torch.tensor(expected, dtype=torch.float64),
+            what,
+            atol=atol,
+            rtol=1e-12,
+        )
+        if resumed and resumed[0].lr != optimizer.lr:
+            raise AssertionError(
+                f"{name}: learning rate after {epoch} steps of a run restored from state_dict is {resumed[0].lr}, "
+                f"expected {optimizer.lr}"
+            )
         if epoch == epochs:
             break
         if epoch == epochs // 2:

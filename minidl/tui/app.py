@@ -40,7 +40,9 @@ class MinidlApp(App[None]):
         torch.set_num_threads(min(threads, torch.get_num_threads()))
 
 
-def make_app(path: str | Path | None = None, *, spec: dict[str, Any] | None = None, config: TuiConfig | None = None) -> MinidlApp:
+def make_app(
+    path: str | Path | None = None, *, spec: dict[str, Any] | None = None, config: TuiConfig | None = None
+) -> MinidlApp:
     """The app on a file (model, checkpoint or spec), on ``spec``, or on the default recipe.
 
     A file that fails to load leaves the app on the default recipe with the reason on screen.

@@ -36,7 +36,9 @@ def decision_codes(model: Module, side: int, num_classes: int, dtype: torch.dtyp
     """``(side, side)`` int16 codes over ``box``, row 0 at the top (largest y), column 0 at the smallest x."""
     ticks = (torch.arange(side, dtype=dtype) + 0.5) / side
     x0, x1, y0, y1 = box
-    points = torch.stack([x0 + (x1 - x0) * ticks.repeat(side), y0 + (y1 - y0) * ticks.flip(0).repeat_interleave(side)], 1)
+    points = torch.stack(
+        [x0 + (x1 - x0) * ticks.repeat(side), y0 + (y1 - y0) * ticks.flip(0).repeat_interleave(side)], 1
+    )
     was_training = model.training
     model.eval()
     try:

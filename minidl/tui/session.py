@@ -28,7 +28,9 @@ TRAINING_SECTIONS = ("dataset", "loss", "optimizer", "scheduler", "epochs", "bat
 class Session:
     """A normalised spec plus the Trainer built from it (``None`` with ``error`` set when it cannot be built)."""
 
-    def __init__(self, spec: dict[str, Any], trainer: Trainer | None = None, model: minidl.Sequential | None = None) -> None:
+    def __init__(
+        self, spec: dict[str, Any], trainer: Trainer | None = None, model: minidl.Sequential | None = None
+    ) -> None:
         self.spec = normalize(spec)
         if self.spec["training"] is None:
             self.spec["training"] = normalize(default_spec())["training"]

@@ -60,7 +60,7 @@ def run_training(
             if time.monotonic() - last_report >= interval:
                 report(tuple(batch), boundary_grid(session, grid_side))
                 batch, last_report = [], time.monotonic()
-    except Exception as error:  # noqa: BLE001 - plugin layers may raise anything; the app must survive
+    except Exception as error:
         report(tuple(batch), None)
         return Outcome("failed", str(error) if isinstance(error, MinidlError) else f"{type(error).__name__}: {error}")
     report(tuple(batch), boundary_grid(session, grid_side))

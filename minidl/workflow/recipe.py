@@ -9,16 +9,19 @@ PyTorch defaults with batch 10. See the README for the measured numbers and the 
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 from minidl.workflow.spec import copy_spec
 
 
-def report_network(activation: str = "ReLU", width: int = 25, depth: int = 3, inputs: int = 2, classes: int = 2) -> list[dict[str, Any]]:
+def report_network(
+    activation: str = "ReLU", width: int = 25, depth: int = 3, inputs: int = 2, classes: int = 2
+) -> list[dict[str, Any]]:
     """The report's network: ``inputs -> width x depth -> classes`` with ``activation`` between layers."""
     sizes = [inputs] + [width] * depth + [classes]
     layers: list[dict[str, Any]] = []
-    for i, (a, b) in enumerate(zip(sizes, sizes[1:])):
+    for i, (a, b) in enumerate(itertools.pairwise(sizes)):
         layers.append({"component": "Linear", "config": {"in_features": a, "out_features": b}})
         if i < depth:
             layers.append({"component": activation, "config": {}})

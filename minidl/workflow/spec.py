@@ -65,7 +65,9 @@ def normalize(spec: Any, where: str = "spec") -> dict[str, Any]:
     if not isinstance(dtype, str) or dtype not in DTYPES:
         raise ConfigError(f"{where}.model.dtype: expected one of {', '.join(DTYPES)}, got {dtype!r}")
     out_model = {
-        "layers": [normalize_component("module", layer, f"{where}.model.layers[{i}]") for i, layer in enumerate(layers)],
+        "layers": [
+            normalize_component("module", layer, f"{where}.model.layers[{i}]") for i, layer in enumerate(layers)
+        ],
         "init": normalize_component("initializer", model.get("init", {"component": "default"}), f"{where}.model.init"),
         "dtype": dtype,
     }
@@ -149,7 +151,9 @@ def check_fits(model: Sequential, num_features: int, num_classes: int, dataset: 
             try:
                 x = layer.forward(x)
             except ShapeError as error:
-                raise ConfigError(f"spec.model.layers[{i}]: {error} (data set {dataset} has {num_features} features)") from None
+                raise ConfigError(
+                    f"spec.model.layers[{i}]: {error} (data set {dataset} has {num_features} features)"
+                ) from None
     finally:
         model.train(was_training)
     if x.dim() != 2 or x.shape[1] != num_classes:

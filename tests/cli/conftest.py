@@ -35,11 +35,13 @@ def cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., Result]:
 def small_spec(**training: object) -> dict:
     """A network and data set small enough to train in a fraction of a second."""
     return {
-        "model": {"layers": [
-            {"component": "Linear", "config": {"in_features": 2, "out_features": 8}},
-            {"component": "Tanh"},
-            {"component": "Linear", "config": {"in_features": 8, "out_features": 2}},
-        ]},
+        "model": {
+            "layers": [
+                {"component": "Linear", "config": {"in_features": 2, "out_features": 8}},
+                {"component": "Tanh"},
+                {"component": "Linear", "config": {"in_features": 8, "out_features": 2}},
+            ]
+        },
         "training": {
             "dataset": {"component": "circle", "config": {"n_train": 60, "n_test": 40}},
             "loss": {"component": "CrossEntropyLoss"},

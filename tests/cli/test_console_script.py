@@ -21,7 +21,9 @@ def test_console_script_runs_and_fails_cleanly(tmp_path: Path) -> None:
     ok = subprocess.run([SCRIPT, "components", "loss", "--json"], capture_output=True, text=True, timeout=120)
     assert ok.returncode == 0, ok.stderr
     assert "minidl:MSELoss" in [d["id"] for d in json.loads(ok.stdout)]
-    bad = subprocess.run([SCRIPT, "inspect", str(tmp_path / "missing.minidl")], capture_output=True, text=True, timeout=120)
+    bad = subprocess.run(
+        [SCRIPT, "inspect", str(tmp_path / "missing.minidl")], capture_output=True, text=True, timeout=120
+    )
     assert bad.returncode == 2
     assert bad.stderr.strip().count("\n") == 0 and "Traceback" not in bad.stderr
 
@@ -30,7 +32,9 @@ def test_ctrl_c_exits_130_and_leaves_only_whole_files(tmp_path: Path) -> None:
     """Interrupted while checkpointing every epoch: status 130, no model, no temporary file, a loadable checkpoint."""
     process = subprocess.Popen(
         [SCRIPT, "train", "--epochs", "100000", "--every", "1", "--output", str(tmp_path / "run.minidl")],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         for _ in range(3):  # a few epochs, so the interrupt lands while checkpoints are being written

@@ -31,8 +31,17 @@ def test_evaluate_matches_the_last_epoch(cli, trained: Path) -> None:
 def test_inspect_text(cli, trained: Path) -> None:
     result = cli("inspect", trained.with_name("m-checkpoint.minidl"))
     assert result.code == 0, result.err
-    for text in (" Linear ", "minidl 0.1", "(None, 8)", "(None, 2)", "Total params: 42", "optimizer  minidl:Adam(lr=0.01",
-                 "History: 3 epochs", "best", "Producer: minidl"):
+    for text in (
+        " Linear ",
+        "minidl 0.1",
+        "(None, 8)",
+        "(None, 2)",
+        "Total params: 42",
+        "optimizer  minidl:Adam(lr=0.01",
+        "History: 3 epochs",
+        "best",
+        "Producer: minidl",
+    ):
         assert text in result.out, text
 
 

@@ -24,7 +24,14 @@ def test_quick_study_writes_a_report(cli, tmp_path: Path) -> None:
     for title in ("Activations x initializations", "Losses x optimizers", "scheduler", "dropout", "default recipe"):
         assert title in readme
     results = json.loads((out / "results.json").read_text())
-    assert results["settings"] == {"trials": 2, "epochs": 20, "n_train": 200, "n_test": 200, "batch_size": 10, "first_seed": 0}
+    assert results["settings"] == {
+        "trials": 2,
+        "epochs": 20,
+        "n_train": 200,
+        "n_test": 200,
+        "batch_size": 10,
+        "first_seed": 0,
+    }
     rows = [row for group in results["groups"] for row in group["rows"]]
     assert all([t["seed"] for t in row["trials"]] == [0, 1] for row in rows)
     assert all(t["epochs"] == 20 for row in rows for t in row["trials"] if t["diverged"] is None)
@@ -50,7 +57,11 @@ def test_the_study_matches_the_report_setup() -> None:
             batch = minidl.default_spec()["training"]["batch_size"] if group.key == "ours" else 10
             assert (training["epochs"], training["batch_size"]) == (200, batch)
             assert training["dataset"]["config"] == {"n_train": 1000, "n_test": 1000}
-            widths = [layer["config"]["out_features"] for layer in config.spec["model"]["layers"] if layer["component"] == "Linear"]
+            widths = [
+                layer["config"]["out_features"]
+                for layer in config.spec["model"]["layers"]
+                if layer["component"] == "Linear"
+            ]
             assert widths == [25, 25, 25, 2]
     dropout = [layer["component"] for layer in groups["dropout"].configs[1].spec["model"]["layers"]]
     assert dropout.count("Dropout") == 3

@@ -25,4 +25,6 @@ def test_components_of_one_kind_as_json(cli) -> None:
 
 def test_plugins_json(cli) -> None:
     infos = json.loads(cli("plugins", "--json").out)
-    assert {"distribution": "minidl", "status": "loaded"}.items() <= next(i for i in infos if i["distribution"] == "minidl").items()
+    assert {"distribution": "minidl", "status": "loaded"}.items() <= next(
+        i for i in infos if i["distribution"] == "minidl"
+    ).items()

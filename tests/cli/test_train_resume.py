@@ -15,7 +15,9 @@ def weights(path: Path) -> list[torch.Tensor]:
     return [p.value for p in minidl.load(path).model.param()]
 
 
-def test_train_default_recipe_saves_beside_the_working_folder(cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_train_default_recipe_saves_beside_the_working_folder(
+    cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     result = cli("train", "--epochs", "1")
     assert result.code == 0, result.err

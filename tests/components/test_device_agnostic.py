@@ -31,7 +31,10 @@ def network() -> minidl.Sequential:
 )
 @pytest.mark.parametrize(
     "make_optimizer",
-    [lambda p: minidl.SGD(p, lr=0.1, momentum=0.9, weight_decay=0.1, nesterov=True), lambda p: minidl.Adam(p, weight_decay=0.1)],
+    [
+        lambda p: minidl.SGD(p, lr=0.1, momentum=0.9, weight_decay=0.1, nesterov=True),
+        lambda p: minidl.Adam(p, weight_decay=0.1),
+    ],
     ids=["sgd", "adam"],
 )
 def test_a_training_step_stays_on_the_inputs_device(loss, target, make_optimizer) -> None:

@@ -62,7 +62,7 @@ def test_init_parameters_reaches_every_sub_module() -> None:
 
 
 def test_unknown_init_method_is_named() -> None:
-    with pytest.raises(minidl.ConfigError, match="unknown init method 'glorot'.*default, xavier, he"):
+    with pytest.raises(minidl.ConfigError, match=r"unknown init method 'glorot'.*default, xavier, he"):
         minidl.Linear(2, 2).init_parameters("glorot")
     with pytest.raises(minidl.ConfigError, match="takes no gain"):
         resolve("default", 2.0)

@@ -63,7 +63,9 @@ def test_dropout_rejects_p_outside_unit_interval(p: float) -> None:
 
 
 def test_wrong_input_width_names_the_layer() -> None:
-    with pytest.raises(minidl.ShapeError, match=r"Linear\(2 -> 5\): expected input of shape \(batch, 2\), got \(4, 3\)"):
+    with pytest.raises(
+        minidl.ShapeError, match=r"Linear\(2 -> 5\): expected input of shape \(batch, 2\), got \(4, 3\)"
+    ):
         net().forward(torch.randn(4, 3))
 
 
@@ -77,9 +79,13 @@ def test_backward_before_forward() -> None:
 
 
 def test_loss_target_shape_errors() -> None:
-    with pytest.raises(minidl.ShapeError, match=r"MSELoss: target shape \(3,\) does not match prediction shape \(3, 2\)"):
+    with pytest.raises(
+        minidl.ShapeError, match=r"MSELoss: target shape \(3,\) does not match prediction shape \(3, 2\)"
+    ):
         minidl.MSELoss()(torch.zeros(3, 2), torch.zeros(3))
-    with pytest.raises(minidl.ShapeError, match=r"CrossEntropyLoss: expected prediction \(batch, classes\) and target \(batch,\)"):
+    with pytest.raises(
+        minidl.ShapeError, match=r"CrossEntropyLoss: expected prediction \(batch, classes\) and target \(batch,\)"
+    ):
         minidl.CrossEntropyLoss()(torch.zeros(3, 2), torch.zeros(3, 2, dtype=torch.long))
     with pytest.raises(minidl.ShapeError, match="integer class indices"):
         minidl.CrossEntropyLoss()(torch.zeros(3, 2), torch.zeros(3))

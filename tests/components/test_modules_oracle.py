@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 import torch
 
@@ -14,7 +16,9 @@ def torch_twin(module: minidl.Module) -> torch.nn.Module:
     if isinstance(module, minidl.Sequential):
         return torch.nn.Sequential(*(torch_twin(m) for m in module))
     if isinstance(module, minidl.Linear):
-        twin = torch.nn.Linear(module.in_features, module.out_features, bias=module.bias is not None, dtype=torch.float64)
+        twin = torch.nn.Linear(
+            module.in_features, module.out_features, bias=module.bias is not None, dtype=torch.float64
+        )
         with torch.no_grad():
             twin.weight.copy_(module.weight.value)
             if module.bias is not None:
@@ -77,7 +81,7 @@ def test_deep_sequential(depth: int, batch: int) -> None:
     gen = torch.Generator().manual_seed(depth * 100 + batch)
     widths = [int(w) for w in torch.randint(1, 30, (depth + 1,), generator=gen)]
     layers: list[minidl.Module] = []
-    for i, (a, b) in enumerate(zip(widths, widths[1:])):
+    for i, (a, b) in enumerate(itertools.pairwise(widths)):
         layers.append(minidl.Linear(a, b, bias=i % 3 != 2))
         if i < depth - 1:
             layers.append([minidl.ReLU(), minidl.Tanh()][i % 2])

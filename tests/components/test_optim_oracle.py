@@ -67,12 +67,18 @@ def test_adam(config: dict) -> None:
 
 @pytest.mark.parametrize(
     "make",
-    [lambda p: minidl.SGD(p, lr=0.05, momentum=0.9, nesterov=True), lambda p: minidl.Adam(p, lr=0.01, weight_decay=0.1)],
+    [
+        lambda p: minidl.SGD(p, lr=0.05, momentum=0.9, nesterov=True),
+        lambda p: minidl.Adam(p, lr=0.01, weight_decay=0.1),
+    ],
     ids=["sgd", "adam"],
 )
 def test_state_dict_continues_the_same_trajectory(make) -> None:
     """Stop after 20 steps, copy the state into a fresh optimizer on copied parameters: same next steps."""
-    pairs = [minidl.Parameter(torch.randn(4, 3, dtype=torch.float64)), minidl.Parameter(torch.randn(3, dtype=torch.float64))]
+    pairs = [
+        minidl.Parameter(torch.randn(4, 3, dtype=torch.float64)),
+        minidl.Parameter(torch.randn(3, dtype=torch.float64)),
+    ]
     first = make(pairs)
     for step in range(20):
         for p in pairs:

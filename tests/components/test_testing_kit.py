@@ -22,7 +22,12 @@ from minidl.testing import (
     ("cls", "config", "reference", "modes"),
     [
         (minidl.Linear, {"in_features": 3, "out_features": 2}, lambda: torch.nn.Linear(3, 2), ("train", "eval")),
-        (minidl.Linear, {"in_features": 3, "out_features": 2, "bias": False}, lambda: torch.nn.Linear(3, 2, bias=False), ("train", "eval")),
+        (
+            minidl.Linear,
+            {"in_features": 3, "out_features": 2, "bias": False},
+            lambda: torch.nn.Linear(3, 2, bias=False),
+            ("train", "eval"),
+        ),
         (minidl.ReLU, {}, torch.nn.ReLU, ("train", "eval")),
         (minidl.Tanh, {}, torch.nn.Tanh, ("train", "eval")),
         (minidl.Dropout, {"p": 0.3}, lambda: torch.nn.Dropout(0.3), ("eval",)),  # torch draws other masks in training
@@ -118,12 +123,14 @@ def test_kit_catches_randomness_in_eval_mode():
 
 
 def test_kit_catches_backward_before_forward_without_call_order_error():
-    with pytest.raises(AssertionError, match="expected minidl.CallOrderError"):
+    with pytest.raises(AssertionError, match=r"expected minidl\.CallOrderError"):
         check_call_order(UnguardedTanh, {}, (4, 3))
 
 
 def test_optimizer_trajectories_match_torch():
-    check_optimizer(minidl.Adam, {"lr": 0.05, "weight_decay": 0.1}, lambda p: torch.optim.Adam(p, lr=0.05, weight_decay=0.1))
+    check_optimizer(
+        minidl.Adam, {"lr": 0.05, "weight_decay": 0.1}, lambda p: torch.optim.Adam(p, lr=0.05, weight_decay=0.1)
+    )
     check_optimizer(
         minidl.SGD,
         {"lr": 0.05, "momentum": 0.9, "nesterov": True},

@@ -37,7 +37,13 @@ def forbidden_uses(source: str) -> list[str]:
 
 
 def test_scanner_catches_each_form() -> None:
-    for source in ("import torch.nn", "from torch import nn", "from torch.autograd import grad", "x = torch.optim.SGD", "import torch.func as f"):
+    for source in (
+        "import torch.nn",
+        "from torch import nn",
+        "from torch.autograd import grad",
+        "x = torch.optim.SGD",
+        "import torch.func as f",
+    ):
         assert forbidden_uses(source), source
     assert forbidden_uses("y = torch.no_grad; import torch.nnx") == []
 
@@ -61,7 +67,10 @@ def test_training_works_with_autograd_globally_off() -> None:
 
 def test_import_is_cheap() -> None:
     """``import minidl`` loads no plugin and no Textual."""
-    code = "import sys, minidl; print(any(m.startswith('textual') for m in sys.modules)); print(minidl.registry._state is None)"
+    code = (
+        "import sys, minidl; print(any(m.startswith('textual') for m in sys.modules)); "
+        "print(minidl.registry._state is None)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "True"]
     assert out.stderr == ""

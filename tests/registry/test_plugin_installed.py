@@ -56,21 +56,40 @@ def test_describe_gives_the_plugins_declared_schema() -> None:
     assert info["summary"].startswith("Batch normalisation")
     by_name = {p["name"]: p for p in info["parameters"]}
     assert list(by_name) == ["num_features", "eps", "momentum"]
-    assert by_name["num_features"] == {"name": "num_features", "type": "int", "required": True, "ge": 1, "help": "width of the input"}
+    assert by_name["num_features"] == {
+        "name": "num_features",
+        "type": "int",
+        "required": True,
+        "ge": 1,
+        "help": "width of the input",
+    }
     assert by_name["eps"]["gt"] == 0.0 and by_name["eps"]["default"] == 1e-5
     assert (by_name["momentum"]["ge"], by_name["momentum"]["le"], by_name["momentum"]["default"]) == (0.0, 1.0, 0.1)
     lr = registry.describe("scheduler", "StepLR")["parameters"][0]
-    assert lr == {"name": "step_size", "type": "int", "required": False, "default": 30, "ge": 1, "help": "epochs between two reductions"}
+    assert lr == {
+        "name": "step_size",
+        "type": "int",
+        "required": False,
+        "default": 30,
+        "ge": 1,
+        "help": "epochs between two reductions",
+    }
 
 
 def test_create_builds_and_validates_plugin_components() -> None:
     layer = registry.create("module", "BatchNorm1d", num_features=4, momentum=0.2)
-    assert isinstance(layer, minidl_extra.BatchNorm1d) and layer.get_config() == {"num_features": 4, "eps": 1e-5, "momentum": 0.2}
+    assert isinstance(layer, minidl_extra.BatchNorm1d) and layer.get_config() == {
+        "num_features": 4,
+        "eps": 1e-5,
+        "momentum": 0.2,
+    }
     model = minidl.Sequential(minidl.Linear(2, 3))
     optimizer = registry.create("optimizer", "AdamW", model.param(), lr=0.01)
     assert isinstance(registry.create("scheduler", "StepLR", optimizer, step_size=2), minidl_extra.StepLR)
     assert registry.create("dataset", "spiral", n_train=10, n_test=5).load(0).train_x.shape == (10, 2)
-    with pytest.raises(minidl.ConfigError, match=r"module minidl-extra:LeakyReLU.negative_slope: expected float >= 0 and < 1, got 2.0"):
+    with pytest.raises(
+        minidl.ConfigError, match=r"module minidl-extra:LeakyReLU.negative_slope: expected float >= 0 and < 1, got 2.0"
+    ):
         registry.create("module", "LeakyReLU", negative_slope=2.0)
     with pytest.raises(minidl.ConfigError, match="unknown parameter 'slope'"):
         registry.create("module", "LeakyReLU", slope=0.1)
@@ -119,6 +138,8 @@ def test_a_saved_model_keeps_the_plugin_layers_running_statistics(tmp_path) -> N
             model.forward(torch.randn(16, 2) * 2.0 + 1.0)
     minidl.save(model.eval(), tmp_path / "bn.minidl")
     loaded = minidl.load(tmp_path / "bn.minidl").model.eval()
-    assert torch.equal(loaded[1].running_var, model[1].running_var) and not torch.equal(model[1].running_var, torch.ones(16))
+    assert torch.equal(loaded[1].running_var, model[1].running_var) and not torch.equal(
+        model[1].running_var, torch.ones(16)
+    )
     x = torch.randn(5, 2)
     assert torch.equal(loaded.forward(x), model.forward(x))

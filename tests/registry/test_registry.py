@@ -46,11 +46,22 @@ def test_describe_gives_the_declared_schema() -> None:
     info = registry.describe("optimizer", "Adam")
     assert info["id"] == "minidl:Adam" and info["provider"]["distribution"] == "minidl"
     lr, betas = info["parameters"][0], info["parameters"][1]
-    assert lr == {"name": "lr", "type": "float", "required": False, "default": 0.001, "ge": 0.0, "help": "learning rate"}
+    assert lr == {
+        "name": "lr",
+        "type": "float",
+        "required": False,
+        "default": 0.001,
+        "ge": 0.0,
+        "help": "learning rate",
+    }
     assert betas["type"] == "tuple[float, float]" and betas["default"] == [0.9, 0.999] and betas["lt"] == 1.0
     plateau = {p["name"]: p for p in registry.describe("scheduler", "ReduceLROnPlateau")["parameters"]}
     assert plateau["mode"]["choices"] == ["min", "max"]
-    assert [p["name"] for p in registry.describe("module", "Linear")["parameters"]] == ["in_features", "out_features", "bias"]
+    assert [p["name"] for p in registry.describe("module", "Linear")["parameters"]] == [
+        "in_features",
+        "out_features",
+        "bias",
+    ]
 
 
 def test_create_validates_the_config() -> None:
@@ -67,7 +78,9 @@ def test_create_validates_the_config() -> None:
 def test_unknown_names_and_kinds() -> None:
     with pytest.raises(registry.ComponentNotFound, match="unknown module 'relu': did you mean 'ReLU'"):
         registry.get("module", "relu")
-    with pytest.raises(registry.ComponentNotFound, match="unknown component kind 'layer'; expected one of module, loss"):
+    with pytest.raises(
+        registry.ComponentNotFound, match="unknown component kind 'layer'; expected one of module, loss"
+    ):
         registry.names("layer")
 
 
@@ -93,7 +106,9 @@ def test_a_good_plugin_is_found_everywhere(plugin_dir: Path) -> None:
     ],
     ids=["import", "hook", "registration", "api-version"],
 )
-def test_a_broken_plugin_is_reported_and_skipped(plugin_dir: Path, monkeypatch, source: str, status: str, error: str) -> None:
+def test_a_broken_plugin_is_reported_and_skipped(
+    plugin_dir: Path, monkeypatch, source: str, status: str, error: str
+) -> None:
     fp.make_distribution(plugin_dir, "minidl-broken", "0.3.0", "minidl_broken_plugin", source)
     with pytest.warns(registry.PluginWarning, match=f"minidl plugin minidl-broken 0.3.0 {status}: .*{error}"):
         names = registry.names("module")

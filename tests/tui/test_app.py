@@ -16,7 +16,6 @@ from minidl.tui.screens.layer_picker import LayerPicker
 from minidl.tui.widgets.component_picker import ComponentPicker
 from minidl.tui.widgets.fields_form import FieldsForm
 from minidl.tui.widgets.metrics import Metrics
-
 from tests.tui.conftest import small_spec, tui
 
 SIZE = (100, 30)
@@ -113,7 +112,10 @@ async def test_a_plugin_layer_appears_and_trains() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("a")
         await pilot.pause()
-        ids = [app.screen.query_one(OptionList).get_option_at_index(i).id for i in range(app.screen.query_one(OptionList).option_count)]
+        ids = [
+            app.screen.query_one(OptionList).get_option_at_index(i).id
+            for i in range(app.screen.query_one(OptionList).option_count)
+        ]
         assert "GELU" in ids and "BatchNorm1d" in ids
         await pilot.press("escape")
         await pilot.pause()
@@ -158,7 +160,9 @@ async def test_a_network_that_does_not_fit_cannot_train_and_says_why() -> None:
 async def setup_input(app, pilot, section: str, field: str) -> Input:
     app.main.query_one("#editor").active = "training-tab"
     await pilot.pause()
-    host = app.main.query_one(f"#pick-{section}", ComponentPicker) if section != "run" else app.main.query_one("#run-form")
+    host = (
+        app.main.query_one(f"#pick-{section}", ComponentPicker) if section != "run" else app.main.query_one("#run-form")
+    )
     return next(i for i in host.query(Input) if i.name == field)
 
 

@@ -1,7 +1,6 @@
 """Which edits apply live (weights kept) and which rebuild (fresh weights); live edits wait for a safe moment."""
 
 from minidl.tui.session import Session
-
 from tests.tui.conftest import small_spec
 
 

@@ -4,14 +4,18 @@ import torch
 
 from minidl.tui.session import Session
 from minidl.tui.training import run_training
-
 from tests.tui.conftest import small_spec
 
 
 def run(session: Session, interval: float, epochs: int | None = None, stop=lambda: False):
     reports = []
     outcome = run_training(
-        session, epochs=epochs, should_stop=stop, report=lambda m, g: reports.append((m, g)), interval=interval, grid_side=8
+        session,
+        epochs=epochs,
+        should_stop=stop,
+        report=lambda m, g: reports.append((m, g)),
+        interval=interval,
+        grid_side=8,
     )
     return outcome, reports
 
@@ -26,7 +30,7 @@ def test_reports_are_throttled_and_complete() -> None:
 
 
 def test_every_epoch_reported_when_slow_enough() -> None:
-    outcome, reports = run(Session(small_spec(epochs=3)), interval=0.0)
+    _outcome, reports = run(Session(small_spec(epochs=3)), interval=0.0)
     assert sum(len(m) for m, _ in reports) == 3
 
 
@@ -43,6 +47,6 @@ def test_divergence_is_an_outcome_with_a_readable_message() -> None:
     spec = small_spec(epochs=20)
     spec["training"]["optimizer"] = {"component": "SGD", "config": {"lr": 1e30}}
     spec["training"]["scheduler"] = None
-    outcome, reports = run(Session(spec), 3600.0)
+    outcome, _reports = run(Session(spec), 3600.0)
     assert outcome.reason == "failed"
     assert "learning rate" in outcome.message

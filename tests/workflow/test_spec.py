@@ -23,13 +23,28 @@ def test_default_spec_normalises_to_qualified_ids_and_full_configs() -> None:
 @pytest.mark.parametrize(
     "edit,message",
     [
-        (lambda s: s["model"]["layers"].append({"component": "Dropout", "config": {"p": 1.5}}), r"spec.model.layers\[7\].config.p: expected float >= 0 and < 1, got 1.5"),
-        (lambda s: s["model"]["layers"][2].update(component="Lienar"), r"spec.model.layers\[2\].component: unknown module 'Lienar'"),
-        (lambda s: s["model"]["layers"][0]["config"].update(width=3), r"spec.model.layers\[0\].config: unknown parameter 'width' for Linear"),
-        (lambda s: s["model"]["layers"][0]["config"].pop("in_features"), r"spec.model.layers\[0\].config: missing required parameter 'in_features'"),
+        (
+            lambda s: s["model"]["layers"].append({"component": "Dropout", "config": {"p": 1.5}}),
+            r"spec.model.layers\[7\].config.p: expected float >= 0 and < 1, got 1.5",
+        ),
+        (
+            lambda s: s["model"]["layers"][2].update(component="Lienar"),
+            r"spec.model.layers\[2\].component: unknown module 'Lienar'",
+        ),
+        (
+            lambda s: s["model"]["layers"][0]["config"].update(width=3),
+            r"spec.model.layers\[0\].config: unknown parameter 'width' for Linear",
+        ),
+        (
+            lambda s: s["model"]["layers"][0]["config"].pop("in_features"),
+            r"spec.model.layers\[0\].config: missing required parameter 'in_features'",
+        ),
         (lambda s: s["training"].update(epochs=0), r"spec.training.epochs: expected an int in \[1, "),
         (lambda s: s["training"].update(batch_size="10"), r"spec.training.batch_size: expected an int"),
-        (lambda s: s["training"]["optimizer"]["config"].update(lr=-1), r"spec.training.optimizer.config.lr: expected float >= 0, got -1"),
+        (
+            lambda s: s["training"]["optimizer"]["config"].update(lr=-1),
+            r"spec.training.optimizer.config.lr: expected float >= 0, got -1",
+        ),
         (lambda s: s["model"].update(dtype="float16"), r"spec.model.dtype: expected one of float32, float64"),
         (lambda s: s.update(extra=1), r"spec: unknown key 'extra'"),
         (lambda s: s["training"].pop("loss"), r"spec.training: missing key 'loss'"),
@@ -49,7 +64,9 @@ def test_network_that_does_not_fit_the_data_is_refused_with_the_layer() -> None:
         minidl.build_trainer(spec)
     spec = minidl.default_spec()
     spec["model"]["layers"][-1]["config"]["out_features"] = 3
-    with pytest.raises(minidl.ConfigError, match=r"outputs \(3,\) values per point, but data set minidl:circle has 2 classes"):
+    with pytest.raises(
+        minidl.ConfigError, match=r"outputs \(3,\) values per point, but data set minidl:circle has 2 classes"
+    ):
         minidl.build_trainer(spec)
 
 

@@ -23,7 +23,10 @@ class DataSplit:
     def __post_init__(self) -> None:
         for name, x, y in (("train", self.train_x, self.train_y), ("test", self.test_x, self.test_y)):
             if x.dim() != 2 or y.shape != x.shape[:1]:
-                raise ShapeError(f"DataSplit: {name} inputs must be (n, features) and labels (n,), got {tuple(x.shape)} and {tuple(y.shape)}")
+                raise ShapeError(
+                    f"DataSplit: {name} inputs must be (n, features) and labels (n,), "
+                    f"got {tuple(x.shape)} and {tuple(y.shape)}"
+                )
             if y.dtype != torch.long or (y.numel() and (y.min() < 0 or y.max() >= self.num_classes)):
                 raise ShapeError(f"DataSplit: {name} labels must be int64 class indices in [0, {self.num_classes})")
 

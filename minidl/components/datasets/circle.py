@@ -7,8 +7,8 @@ from typing import Annotated
 
 import torch
 
-from minidl.core.config import Param
 from minidl.components.datasets.base import SampledDataset
+from minidl.core.config import Param
 
 RADIUS = 1.0 / math.sqrt(2.0 * math.pi)
 

@@ -13,7 +13,9 @@ from minidl.core.module import Module, require_forward
 class Dropout(Module):
     """Identity in evaluation mode; draws a fresh mask from torch's global generator on every training forward."""
 
-    def __init__(self, p: Annotated[float, Param(ge=0.0, lt=1.0, help="probability of zeroing an element")] = 0.5) -> None:
+    def __init__(
+        self, p: Annotated[float, Param(ge=0.0, lt=1.0, help="probability of zeroing an element")] = 0.5
+    ) -> None:
         super().__init__()
         self.p = p
         self._mask: torch.Tensor | None = None

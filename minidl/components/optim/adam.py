@@ -1,9 +1,9 @@
 """Adam (Kingma & Ba) with PyTorch's exact rule; ``weight_decay`` is L2 added to the gradient.
 
-    g = grad + weight_decay * w
-    m = beta1 * m + (1 - beta1) * g
-    v = beta2 * v + (1 - beta2) * g^2
-    w = w - lr / (1 - beta1^t) * m / (sqrt(v) / sqrt(1 - beta2^t) + eps)
+g = grad + weight_decay * w
+m = beta1 * m + (1 - beta1) * g
+v = beta2 * v + (1 - beta2) * g^2
+w = w - lr / (1 - beta1^t) * m / (sqrt(v) / sqrt(1 - beta2^t) + eps)
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from typing import Annotated
 
 import torch
 
+from minidl.components.optim.optimizer import Optimizer
 from minidl.core.config import Param
 from minidl.core.module import Parameter
-from minidl.components.optim.optimizer import Optimizer
 
 
 class Adam(Optimizer):
@@ -28,7 +28,10 @@ class Adam(Optimizer):
         self,
         params: Iterable[Parameter],
         lr: Annotated[float, Param(ge=0.0, help="learning rate")] = 1e-3,
-        betas: Annotated[tuple[float, float], Param(ge=0.0, lt=1.0, help="decay rates of the two moments")] = (0.9, 0.999),
+        betas: Annotated[tuple[float, float], Param(ge=0.0, lt=1.0, help="decay rates of the two moments")] = (
+            0.9,
+            0.999,
+        ),
         eps: Annotated[float, Param(ge=0.0, help="added to the denominator for stability")] = 1e-8,
         weight_decay: Annotated[float, Param(ge=0.0, help="L2 penalty added to the gradient")] = 0.0,
     ) -> None:

@@ -28,7 +28,8 @@ class Optimizer(Configurable):
         for i, p in enumerate(self.params):
             if not isinstance(p, Parameter):
                 raise ConfigError(
-                    f"{type(self).__name__}: parameter {i} is {type(p).__name__}, expected a Parameter from module.param()"
+                    f"{type(self).__name__}: parameter {i} is {type(p).__name__}, "
+                    "expected a Parameter from module.param()"
                 )
         self.lr = lr
         self.steps = 0
@@ -74,7 +75,9 @@ class Optimizer(Configurable):
         config = validate_config(type(self), state["config"], where=f"{name} state.config")
         buffers = state["state"]
         if set(buffers) != set(self.state_names):
-            raise ConfigError(f"{name}.load_state_dict: expected buffers {sorted(self.state_names)}, got {sorted(buffers)}")
+            raise ConfigError(
+                f"{name}.load_state_dict: expected buffers {sorted(self.state_names)}, got {sorted(buffers)}"
+            )
         for key, tensors in buffers.items():
             if tensors is None:
                 continue
@@ -85,7 +88,9 @@ class Optimizer(Configurable):
         self._config = config
         self.steps = int(state["steps"])
         self.state = {
-            k: None if v is None else [t.to(dtype=p.value.dtype, device=p.value.device).clone() for t, p in zip(v, self.params)]
+            k: None
+            if v is None
+            else [t.to(dtype=p.value.dtype, device=p.value.device).clone() for t, p in zip(v, self.params)]
             for k, v in buffers.items()
         }
 

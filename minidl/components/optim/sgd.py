@@ -1,10 +1,10 @@
 """Stochastic gradient descent with momentum, Nesterov momentum and L2 weight decay (PyTorch's rule).
 
-    g = grad + weight_decay * w
-    b = g                                  (first step)
-    b = momentum * b + (1 - dampening) * g (later steps)
-    g = g + momentum * b  if nesterov  else  b
-    w = w - lr * g
+g = grad + weight_decay * w
+b = g                                  (first step)
+b = momentum * b + (1 - dampening) * g (later steps)
+g = g + momentum * b  if nesterov  else  b
+w = w - lr * g
 """
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ from typing import Annotated
 
 import torch
 
+from minidl.components.optim.optimizer import Optimizer
 from minidl.core.config import Param
 from minidl.core.errors import ConfigError
 from minidl.core.module import Parameter
-from minidl.components.optim.optimizer import Optimizer
 
 
 class SGD(Optimizer):
@@ -53,9 +53,6 @@ class SGD(Optimizer):
             else:
                 torch._foreach_mul_(buffers, self.momentum)
                 torch._foreach_add_(buffers, grads, alpha=1.0 - self.dampening)
-            if self.nesterov:
-                grads = torch._foreach_add(grads, buffers, alpha=self.momentum)
-            else:
-                grads = buffers
+            grads = torch._foreach_add(grads, buffers, alpha=self.momentum) if self.nesterov else buffers
         torch._foreach_add_(values, grads, alpha=-self.lr)
         self.steps += 1

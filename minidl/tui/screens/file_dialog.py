@@ -11,7 +11,10 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, RadioButton, RadioSet, Static
 
-SAVE_KINDS = (("checkpoint", "checkpoint: weights and training state, resumes exactly"), ("model", "model: weights, spec and training setup"))
+SAVE_KINDS = (
+    ("checkpoint", "checkpoint: weights and training state, resumes exactly"),
+    ("model", "model: weights, spec and training setup"),
+)
 
 
 class FileDialog(ModalScreen[tuple[str, str] | None]):

@@ -23,7 +23,9 @@ class LayerPicker(ModalScreen[str | None]):
         for name in registry.names("module"):
             info = registry.describe("module", name)
             provider = info["provider"]
-            origin = "" if provider["distribution"] == "minidl" else f"  [{provider['distribution']} {provider['version']}]"
+            origin = (
+                "" if provider["distribution"] == "minidl" else f"  [{provider['distribution']} {provider['version']}]"
+            )
             text = Content.assemble((name, "bold"), (origin, "italic"), "\n", (info["summary"], "dim"))
             options.append(Option(text, id=name))
         with Vertical(classes="dialog"):

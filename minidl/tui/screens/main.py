@@ -9,6 +9,7 @@ from before a rebuild is dropped.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from typing import Any
 
@@ -140,10 +141,8 @@ class MainScreen(Screen[None]):
         if self._worker is None:
             return
         self._pause.set()
-        try:
+        with contextlib.suppress(WorkerCancelled, WorkerFailed):
             await self._worker.wait()
-        except (WorkerCancelled, WorkerFailed):
-            pass
 
     def on_progress(self, message: Progress) -> None:
         if message.generation != self._generation:
@@ -181,10 +180,14 @@ class MainScreen(Screen[None]):
         self.history = list(trainer.history) if trainer is not None else []
         data = trainer.data if trainer is not None else None
         box = None if data is None else view_box(data.train_x)
-        self._points = {} if data is None else {
-            "train": sample_points(data.train_x, data.train_y, MAX_POINTS, box),
-            "test": sample_points(data.test_x, data.test_y, MAX_POINTS, box),
-        }
+        self._points = (
+            {}
+            if data is None
+            else {
+                "train": sample_points(data.train_x, data.train_y, MAX_POINTS, box),
+                "test": sample_points(data.test_x, data.test_y, MAX_POINTS, box),
+            }
+        )
         self._grid = boundary_grid(self.session, self.query_one(Heatmap).side)
         if trainer is None:
             self._set_state("invalid")
@@ -261,7 +264,9 @@ class MainScreen(Screen[None]):
     @on(NetworkEditor.Edit)
     def _edit_layer(self, event: NetworkEditor.Edit) -> None:
         ref = self.session.value("layers")[event.index]
-        self.app.push_screen(LayerForm(ref["component"], ref["config"]), lambda new: self._replace_layer(event.index, new))
+        self.app.push_screen(
+            LayerForm(ref["component"], ref["config"]), lambda new: self._replace_layer(event.index, new)
+        )
 
     async def _replace_layer(self, index: int, ref: dict[str, Any] | None) -> None:
         if ref is not None:

@@ -32,7 +32,9 @@ class ComponentPicker(Widget):
         def control(self) -> ComponentPicker:
             return self.picker
 
-    def __init__(self, kind: str, label: str, ref: dict[str, Any] | None, *, optional: bool = False, id: str | None = None) -> None:
+    def __init__(
+        self, kind: str, label: str, ref: dict[str, Any] | None, *, optional: bool = False, id: str | None = None
+    ) -> None:
         super().__init__(id=id)
         self.kind, self.label, self.optional = kind, label, optional
         self.component = NONE if ref is None else short_name(kind, ref["component"])

@@ -76,7 +76,14 @@ class FieldsForm(Widget):
         if field.type == "bool" and not field.nullable:
             return Checkbox("", value=bool(value), compact=True, name=field.name, tooltip=tip)
         text = "" if value is None and field.required else format_value(value)
-        return Input(text, placeholder=field.expected(), validators=[FieldValidator(field)], compact=True, name=field.name, tooltip=tip)
+        return Input(
+            text,
+            placeholder=field.expected(),
+            validators=[FieldValidator(field)],
+            compact=True,
+            name=field.name,
+            tooltip=tip,
+        )
 
     def on_mount(self) -> None:
         for editor in self.query(Input):

@@ -62,7 +62,9 @@ class LossChart(DrawnWidget):
 def _runs(cells: list[list[int]]) -> list[Segment]:
     """One segment per run of cells drawn in the same colour (fewer segments: cheaper to refresh)."""
     styled = [(BOTH if a and b else TRAIN if a else TEST if b else None, chr(0x2800 + (a | b))) for a, b in cells]
-    return [Segment("".join(c for _, c in run), style) for style, run in itertools.groupby(styled, key=lambda sc: sc[0])]
+    return [
+        Segment("".join(c for _, c in run), style) for style, run in itertools.groupby(styled, key=lambda sc: sc[0])
+    ]
 
 
 def _dots(values: list[float], low: float, high: float, width: int, height: int) -> list[tuple[int, int]]:
@@ -74,7 +76,7 @@ def _dots(values: list[float], low: float, high: float, width: int, height: int)
         if math.isfinite(v)
     ]
     dots = points[:1]
-    for (x0, y0), (x1, y1) in zip(points, points[1:]):
+    for (x0, y0), (x1, y1) in itertools.pairwise(points):
         steps = max(abs(x1 - x0), abs(y1 - y0), 1)
         dots += [(round(x0 + (x1 - x0) * s / steps), round(y0 + (y1 - y0) * s / steps)) for s in range(1, steps + 1)]
     return dots

@@ -32,7 +32,7 @@ class Metrics(Widget):
             ]
         rate = "lr -" if lr is None else f"lr {lr:.3g}"
         timing = f"   {last.seconds * 1000:.0f} ms/epoch" if show_timing and last is not None else ""
-        self.query_one("#numbers", Static).update("\n".join(lines + [rate + timing]), layout=False)
+        self.query_one("#numbers", Static).update("\n".join([*lines, rate + timing]), layout=False)
 
     def say(self, text: str, error: bool = False) -> None:
         status = self.query_one("#status", Static)

@@ -1,9 +1,9 @@
 """``minidl experiments``: the original report's study, rerun with honest statistics, as a Markdown report.
 
-    from minidl.workflow import experiments
-    settings = experiments.Settings.quick()
-    groups = experiments.study(settings)
-    summaries = experiments.run_study(groups, settings, jobs=2)
+from minidl.workflow import experiments
+settings = experiments.Settings.quick()
+groups = experiments.study(settings)
+summaries = experiments.run_study(groups, settings, jobs=2)
 """
 
 from minidl.workflow.experiments.figures import MissingExtra

@@ -43,15 +43,29 @@ def plot_group(title: str, rows: list[tuple[str, Summary]], path: Path) -> None:
             if name == "test_loss":
                 low = [max(m - s, floor) for m, s in zip(mean, std)]
                 curves.fill_between(epochs, low, [m + s for m, s in zip(mean, std)], color=colour, alpha=0.15, lw=0)
-    curves.set(yscale="log", ylim=(floor, None), xlabel="epoch", ylabel="loss (solid: test, dotted: train)",
-               title="loss, mean ± 1 std (band: test)")
+    curves.set(
+        yscale="log",
+        ylim=(floor, None),
+        xlabel="epoch",
+        ylabel="loss (solid: test, dotted: train)",
+        title="loss, mean ± 1 std (band: test)",
+    )
     curves.legend(fontsize=8)
     positions = range(len(rows))
     for offset, name, hatch in ((-0.2, "train_error", "//"), (0.2, "test_error", None)):
         means = [100 * s.final[name][0] for _, s in rows]
         stds = [100 * s.final[name][1] for _, s in rows]
-        bars.bar([p + offset for p in positions], means, 0.4, yerr=stds, capsize=3, hatch=hatch,
-                 color=[f"C{p % 10}" for p in positions], alpha=0.5 if hatch else 0.9, label=name.replace("_", " "))
+        bars.bar(
+            [p + offset for p in positions],
+            means,
+            0.4,
+            yerr=stds,
+            capsize=3,
+            hatch=hatch,
+            color=[f"C{p % 10}" for p in positions],
+            alpha=0.5 if hatch else 0.9,
+            label=name.replace("_", " "),
+        )
     bars.set_xticks(list(positions), [label for label, _ in rows], rotation=30, ha="right", fontsize=8)
     bars.set(ylabel="final-epoch error (%)", title="final-epoch error, mean ± 1 std (hatched: train)")
     fig.suptitle(title)

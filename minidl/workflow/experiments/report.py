@@ -10,8 +10,8 @@ from typing import Any
 
 import torch
 
-import minidl
 from minidl import registry
+from minidl.version import __version__
 from minidl.workflow.experiments.figures import plot_group
 from minidl.workflow.experiments.runner import Summary, spec_key
 from minidl.workflow.experiments.study import Group, Settings
@@ -43,27 +43,38 @@ def write_figures(groups: list[Group], summaries: dict[str, Summary], out: Path)
 
 
 def _key_table(groups: list[Group], summaries: dict[str, Summary]) -> list[str]:
-    lines = ["| setup | test error (ours) | test error (report) | train error (ours) | train error (report) |", "|---|---|---|---|---|"]
+    lines = [
+        "| setup | test error (ours) | test error (report) | train error (ours) | train error (report) |",
+        "|---|---|---|---|---|",
+    ]
     for group in groups:
         for label, summary in rows_of(group, summaries):
             if (group.key, label) in PUBLISHED:
                 name, test, test_std, train = PUBLISHED[(group.key, label)]
-                lines.append(f"| {name} | {percent(summary.final['test_error'])} | {test:.2f} ± {test_std:.2f} % | "
-                             f"{percent(summary.final['train_error'])} | {train:.2f} % |")
+                lines.append(
+                    f"| {name} | {percent(summary.final['test_error'])} | {test:.2f} ± {test_std:.2f} % | "
+                    f"{percent(summary.final['train_error'])} | {train:.2f} % |"
+                )
             elif (group.key, label) == ("ours", "default recipe"):
-                lines.append(f"| minidl default recipe | {percent(summary.final['test_error'])} | - | "
-                             f"{percent(summary.final['train_error'])} | - |")
+                lines.append(
+                    f"| minidl default recipe | {percent(summary.final['test_error'])} | - | "
+                    f"{percent(summary.final['train_error'])} | - |"
+                )
     return lines
 
 
 def _group_section(number: int, group: Group, summaries: dict[str, Summary], figure: str | None) -> list[str]:
     lines = [f"## {number}. {group.title}", "", group.setup, ""]
     if group.configs:
-        lines += ["| configuration | test error | train error | final test loss | final train loss | diverged |",
-                  "|---|---|---|---|---|---|"]
+        lines += [
+            "| configuration | test error | train error | final test loss | final train loss | diverged |",
+            "|---|---|---|---|---|---|",
+        ]
         for label, s in rows_of(group, summaries):
-            lines.append(f"| {label} | {percent(s.final['test_error'])} | {percent(s.final['train_error'])} | "
-                         f"{s.final['test_loss'][0]:.4f} | {s.final['train_loss'][0]:.4f} | {s.diverged}/{s.trials} |")
+            lines.append(
+                f"| {label} | {percent(s.final['test_error'])} | {percent(s.final['train_error'])} | "
+                f"{s.final['test_loss'][0]:.4f} | {s.final['train_loss'][0]:.4f} | {s.diverged}/{s.trials} |"
+            )
         lines.append("")
     if figure:
         lines += [f"![{group.title}]({figure})", ""]
@@ -90,8 +101,9 @@ def write_report(
         f"Produced by `{command}` in {seconds / 60:.1f} min ({versions['python']}, torch {versions['torch']}, "
         f"minidl {versions['minidl']}).",
         "",
-        f"Every row: {settings.trials} trials (seeds {settings.seeds[0]}..{settings.seeds[-1]}; the seed draws the data, "
-        f"the initial weights and the batch order), {settings.n_train:,} training and {settings.n_test:,} test points of "
+        f"Every row: {settings.trials} trials (seeds {settings.seeds[0]}..{settings.seeds[-1]}; the seed draws the "
+        f"data, the initial weights and the batch order), {settings.n_train:,} training and {settings.n_test:,} test "
+        "points of "
         f"the circle task, {settings.epochs} epochs, the 2 -> 25 -> 25 -> 25 -> 2 network, batch {settings.batch_size} "
         "(the default-recipe rows: the recipe's own batch size). "
         "Errors are those of the **final epoch** (not the best epoch on the test set), as mean ± sample standard "
@@ -114,14 +126,16 @@ def write_report(
 
 def _versions() -> dict[str, Any]:
     return {
-        "minidl": minidl.__version__,
+        "minidl": __version__,
         "torch": torch.__version__,
         "python": f"Python {platform.python_version()}",
         "plugins": {p.distribution: f"{p.version} ({p.status})" for p in registry.plugins()},
     }
 
 
-def _results(groups: list[Group], summaries: dict[str, Summary], settings: Settings, command: str, versions: dict[str, Any]) -> dict[str, Any]:
+def _results(
+    groups: list[Group], summaries: dict[str, Summary], settings: Settings, command: str, versions: dict[str, Any]
+) -> dict[str, Any]:
     return {
         "command": command,
         "settings": asdict(settings),
@@ -133,8 +147,12 @@ def _results(groups: list[Group], summaries: dict[str, Summary], settings: Setti
                 "setup": g.setup,
                 "skipped": list(g.skipped),
                 "rows": [
-                    {"label": c.label, "spec": c.spec, "final": summaries[spec_key(c.spec)].final,
-                     "trials": summaries[spec_key(c.spec)].per_trial}
+                    {
+                        "label": c.label,
+                        "spec": c.spec,
+                        "final": summaries[spec_key(c.spec)].final,
+                        "trials": summaries[spec_key(c.spec)].per_trial,
+                    }
                     for c in g.configs
                 ],
             }

@@ -106,7 +106,9 @@ def _activations(s: Settings) -> Group:
         for act in ("ReLU", "Tanh")
         for init in ("default", "xavier", "he")
     )
-    setup = "MSE, SGD lr 0.05, no scheduler, no dropout; Xavier and He with the activation's gain (ReLU sqrt 2, Tanh 5/3)."
+    setup = (
+        "MSE, SGD lr 0.05, no scheduler, no dropout; Xavier and He with the activation's gain (ReLU sqrt 2, Tanh 5/3)."
+    )
     return Group("activations", "Activations x initializations", setup, configs)
 
 
@@ -139,12 +141,16 @@ def _dropout(s: Settings) -> Group:
     return Group("dropout", "With and without dropout", setup, configs)
 
 
-def _recipe_variant(s: Settings, activation: str | None = None, batchnorm: bool = False, **training: Any) -> dict[str, Any]:
+def _recipe_variant(
+    s: Settings, activation: str | None = None, batchnorm: bool = False, **training: Any
+) -> dict[str, Any]:
     """The default recipe with one component swapped (an activation, the optimizer or the scheduler)."""
     spec = s.apply(default_spec())
     layers = spec["model"]["layers"]
     if activation is not None:
-        layers[:] = [{"component": activation, "config": {}} if layer["component"] == "ReLU" else layer for layer in layers]
+        layers[:] = [
+            {"component": activation, "config": {}} if layer["component"] == "ReLU" else layer for layer in layers
+        ]
     if batchnorm:
         linears = [i for i, layer in enumerate(layers) if layer["component"] == "Linear"][:-1]
         for i in reversed(linears):
@@ -158,17 +164,33 @@ def _ours(s: Settings) -> Group:
     candidates = [
         Config("default recipe", _recipe_variant(s)),
         Config("+ BatchNorm1d", _recipe_variant(s, batchnorm=True)),
-        *(Config(f"{act} instead of ReLU", _recipe_variant(s, activation=act)) for act in ("GELU", "SiLU", "ELU", "LeakyReLU")),
-        Config("AdamW instead of Adam", _recipe_variant(s, optimizer={**default_spec()["training"]["optimizer"], "component": "AdamW"})),
-        Config("StepLR instead of plateau", _recipe_variant(s, scheduler={"component": "StepLR", "config": {"step_size": max(1, s.epochs // 4), "gamma": 0.5}})),
-        Config("CosineAnnealingLR instead of plateau", _recipe_variant(s, scheduler={"component": "CosineAnnealingLR", "config": {"T_max": s.epochs}})),
+        *(
+            Config(f"{act} instead of ReLU", _recipe_variant(s, activation=act))
+            for act in ("GELU", "SiLU", "ELU", "LeakyReLU")
+        ),
+        Config(
+            "AdamW instead of Adam",
+            _recipe_variant(s, optimizer={**default_spec()["training"]["optimizer"], "component": "AdamW"}),
+        ),
+        Config(
+            "StepLR instead of plateau",
+            _recipe_variant(
+                s, scheduler={"component": "StepLR", "config": {"step_size": max(1, s.epochs // 4), "gamma": 0.5}}
+            ),
+        ),
+        Config(
+            "CosineAnnealingLR instead of plateau",
+            _recipe_variant(s, scheduler={"component": "CosineAnnealingLR", "config": {"T_max": s.epochs}}),
+        ),
     ]
     configs, skipped = [], []
     for config in candidates:
         try:
             normalize(config.spec)
         except MinidlError as error:
-            skipped.append(f"{config.label}: skipped ({error}; install the {EXTRA} plugin: pip install plugins/{EXTRA})")
+            skipped.append(
+                f"{config.label}: skipped ({error}; install the {EXTRA} plugin: pip install plugins/{EXTRA})"
+            )
             continue
         configs.append(config)
     recipe = candidates[0].spec["training"]
@@ -196,4 +218,3 @@ def with_seed(spec: dict[str, Any], seed: int) -> dict[str, Any]:
     """A copy of ``spec`` training from ``seed`` (data, initial weights and shuffling all follow it)."""
     training = {**spec["training"], "seed": seed}
     return {**spec, "training": training}
-

@@ -12,4 +12,14 @@ from minidl.workflow.files.format import EXTENSION, FORMAT_ID, FORMAT_VERSION
 from minidl.workflow.files.load import LoadedFile, load, resume
 from minidl.workflow.files.save import save, save_checkpoint, save_spec
 
-__all__ = ["EXTENSION", "FORMAT_ID", "FORMAT_VERSION", "LoadedFile", "load", "resume", "save", "save_checkpoint", "save_spec"]
+__all__ = [
+    "EXTENSION",
+    "FORMAT_ID",
+    "FORMAT_VERSION",
+    "LoadedFile",
+    "load",
+    "resume",
+    "save",
+    "save_checkpoint",
+    "save_spec",
+]

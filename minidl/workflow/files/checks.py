@@ -39,13 +39,17 @@ def fail(where: str, expected: str, value: Any) -> NoReturn:
     raise SpecError(f"{where}: expected {expected}, got {show(value)}")
 
 
-def expect_map(value: Any, where: str, required: set[str], optional: frozenset[str] | set[str] = frozenset()) -> dict[str, Any]:
+def expect_map(
+    value: Any, where: str, required: set[str], optional: frozenset[str] | set[str] = frozenset()
+) -> dict[str, Any]:
     """A map with exactly the ``required`` keys and possibly some ``optional`` ones."""
     if not isinstance(value, dict):
         fail(where, "a map", value)
     for key in value:
         if key not in required and key not in optional:
-            raise SpecError(f"{child(where, key)}: unexpected key (expected {', '.join(sorted(required | set(optional)))})")
+            raise SpecError(
+                f"{child(where, key)}: unexpected key (expected {', '.join(sorted(required | set(optional)))})"
+            )
     for key in sorted(required):
         if key not in value:
             raise SpecError(f"{child(where, key)}: missing")
@@ -87,5 +91,8 @@ def create(kind: str, ref: dict[str, Any], where: str, *runtime_args: Any) -> An
         return registry.create(kind, ref["component"], *runtime_args, where=f"{where}.config", **ref["config"])
     except ConfigError as error:
         raise SpecError(f"{where}: {error}") from None
-    except Exception as error:  # noqa: BLE001 - any component's constructor, fed a stranger's configuration
-        raise SpecError(f"{where}: {ref['component']} cannot be built with this configuration ({type(error).__name__}: {str(error).splitlines()[0]})") from None
+    except Exception as error:
+        raise SpecError(
+            f"{where}: {ref['component']} cannot be built with this configuration "
+            f"({type(error).__name__}: {str(error).splitlines()[0]})"
+        ) from None

@@ -61,12 +61,12 @@ def read_document(path: str | os.PathLike[str], max_bytes: int = MAX_FILE_BYTES)
     with open(path, "rb", buffering=0) as file:
         size = os.fstat(file.fileno()).st_size
         if size == 0:
-            raise SpecError("file: empty (expected a msgpack map starting with \"format\": \"minidl\")")
+            raise SpecError('file: empty (expected a msgpack map starting with "format": "minidl")')
         if size > max_bytes:
             raise SpecError(f"file: {size} bytes is more than the limit of {max_bytes} (pass max_bytes to load it)")
         head = file.read(1 + len(MAGIC))
         if len(head) < 1 + len(MAGIC) or not 0x80 <= head[0] <= 0x8F or head[1:] != MAGIC:
-            raise SpecError(f"file: not a minidl file (expected a msgpack map starting with \"format\": {FORMAT_ID!r})")
+            raise SpecError(f'file: not a minidl file (expected a msgpack map starting with "format": {FORMAT_ID!r})')
         file.seek(0)
         stream = Stream(
             file,
@@ -80,9 +80,13 @@ def read_document(path: str | os.PathLike[str], max_bytes: int = MAX_FILE_BYTES)
         )
         checksums = Checksums()
         try:
-            document = _read_map(stream, lambda key: _read_table(stream, checksums) if key == "tensors" else stream.unpack())
+            document = _read_map(
+                stream, lambda key: _read_table(stream, checksums) if key == "tensors" else stream.unpack()
+            )
         except msgpack.OutOfData:
-            raise SpecError(f"file: truncated (the msgpack document does not end within the file's {size} bytes)") from None
+            raise SpecError(
+                f"file: truncated (the msgpack document does not end within the file's {size} bytes)"
+            ) from None
         except (ValueError, TypeError, OverflowError, msgpack.UnpackException) as error:
             raise SpecError(f"file: invalid msgpack ({type(error).__name__}: {error})") from None
         finally:
@@ -135,4 +139,6 @@ def _check_plain(document: Any) -> None:
         elif isinstance(value, list):
             stack.extend((v, child(where, i)) for i, v in reversed(list(enumerate(value))))
         elif not isinstance(value, _PLAIN):
-            raise SpecError(f"{where or 'file'}: {type(value).__name__} values are not allowed (plain msgpack data only)")
+            raise SpecError(
+                f"{where or 'file'}: {type(value).__name__} values are not allowed (plain msgpack data only)"
+            )

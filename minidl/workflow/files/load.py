@@ -6,9 +6,9 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
-import minidl
 from minidl.components.modules.sequential import Sequential
 from minidl.core.errors import ConfigError, SpecError
+from minidl.version import __version__
 from minidl.workflow.files.checks import child, expect_int, expect_map, expect_str
 from minidl.workflow.files.decode import read_document
 from minidl.workflow.files.format import FILE_KINDS, FORMAT_ID, FORMAT_VERSION, MAX_FILE_BYTES, MAX_SPEC_MODEL_BYTES
@@ -36,7 +36,9 @@ class LoadedFile:
     def make_trainer(self) -> Trainer:
         """A Trainer on ``self.model`` (trained in place): a checkpoint continues exactly where it stopped."""
         if self.spec["training"] is None:
-            raise ConfigError(f"this {self.kind} file has no training setup (spec.training is nil): nothing to train with")
+            raise ConfigError(
+                f"this {self.kind} file has no training setup (spec.training is nil): nothing to train with"
+            )
         trainer = build_trainer(self.spec, model=self.model)
         if self.trainer_state is not None:
             trainer.load_state_dict(self.trainer_state)
@@ -66,7 +68,10 @@ def load(
         records = {name: record.to_tensor() for name, record in records.items()}
         state = decode_state(document["state"], records)
     if records:
-        raise SpecError(f"{child('tensors', next(iter(records)))}: unexpected tensor (neither a weight of the model nor named by the state)")
+        raise SpecError(
+            f"{child('tensors', next(iter(records)))}: unexpected tensor "
+            "(neither a weight of the model nor named by the state)"
+        )
     if state is not None:
         check_restorable(spec, model, state)
     return LoadedFile(kind, spec, model, producer, state)
@@ -84,7 +89,7 @@ def _read_header(document: dict[str, Any]) -> str:
     if version > FORMAT_VERSION:
         needed = minidl_version_of(document)
         raise SpecError(
-            f"version: this file has format version {version}, but minidl {minidl.__version__} reads versions up to "
+            f"version: this file has format version {version}, but minidl {__version__} reads versions up to "
             f"{FORMAT_VERSION}; it was written by minidl {needed}: install minidl>={needed}"
         )
     kind = expect_str(document.get("kind"), "kind")

@@ -25,10 +25,15 @@ def model_spec(model: Sequential, training: dict[str, Any] | None) -> dict[str, 
         raise ConfigError(f"save: expected a minidl.Sequential, got {type(model).__name__}")
     dtypes = {p.value.dtype for p in model.param()}
     if len(dtypes) > 1 or DTYPE_NAMES.get(next(iter(dtypes), torch.float32)) not in DTYPES:
-        raise ConfigError(f"save: the model's parameters must all be {' or '.join(DTYPES)}, got {sorted(map(str, dtypes))}")
+        raise ConfigError(
+            f"save: the model's parameters must all be {' or '.join(DTYPES)}, got {sorted(map(str, dtypes))}"
+        )
     dtype = next(iter(dtypes), torch.float32)
     layers = [{"component": registry.id_of("module", layer), "config": layer.get_config()} for layer in model]
-    spec = {"model": {"layers": layers, "init": {"component": "default"}, "dtype": DTYPE_NAMES[dtype]}, "training": training}
+    spec = {
+        "model": {"layers": layers, "init": {"component": "default"}, "dtype": DTYPE_NAMES[dtype]},
+        "training": training,
+    }
     return normalize(spec)
 
 
@@ -70,18 +75,28 @@ def new_model(spec: dict[str, Any], max_bytes: int) -> Sequential:
         skeleton = Sequential(*layers).to(dtype=DTYPES[spec["model"]["dtype"]])
     size = sum(t.numel() * t.element_size() for t in model_tensors(skeleton).values())
     if size > max_bytes:
-        raise SpecError(f"spec.model: the network's weights would take {size} bytes, more than the limit of {max_bytes} for a spec file (pass max_spec_model_bytes to load it)")
+        raise SpecError(
+            f"spec.model: the network's weights would take {size} bytes, more than the limit of {max_bytes} "
+            "for a spec file (pass max_spec_model_bytes to load it)"
+        )
     training = spec["training"]
     return build_model(spec, seed=None if training is None else training["seed"])
 
 
-def _take(records: dict[str, Record], name: str, like: torch.Tensor, layer: Module, index: int, where: str) -> torch.Tensor:
+def _take(
+    records: dict[str, Record], name: str, like: torch.Tensor, layer: Module, index: int, where: str
+) -> torch.Tensor:
     at = child(where, name)
     record = records.pop(name, None)
     if record is None:
         raise SpecError(f"{at}: missing (layer {index}, {type(layer).__name__}, has this tensor)")
     if record.dtype != like.dtype:
-        raise SpecError(f"{at}.dtype: expected {DTYPE_NAMES.get(like.dtype, like.dtype)} (the spec's dtype), got {DTYPE_NAMES[record.dtype]}")
+        raise SpecError(
+            f"{at}.dtype: expected {DTYPE_NAMES.get(like.dtype, like.dtype)} (the spec's dtype), "
+            f"got {DTYPE_NAMES[record.dtype]}"
+        )
     if record.shape != tuple(like.shape):
-        raise SpecError(f"{at}.shape: expected {list(like.shape)} for layer {index} ({layer!r}), got {list(record.shape)}")
+        raise SpecError(
+            f"{at}.shape: expected {list(like.shape)} for layer {index} ({layer!r}), got {list(record.shape)}"
+        )
     return record.to_tensor()

@@ -21,7 +21,7 @@ class Payload:
     file, which a table of many tiny entries would multiply.
     """
 
-    __slots__ = ("_data", "_checksum")
+    __slots__ = ("_checksum", "_data")
 
     def __init__(self, data: bytes | torch.Tensor, checksum: Future[int] | None = None) -> None:
         self._data = data

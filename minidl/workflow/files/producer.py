@@ -8,9 +8,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-import minidl
 from minidl import registry
 from minidl.core.errors import SpecError
+from minidl.version import __version__
 from minidl.workflow.files.checks import child, expect_list, expect_map, expect_str
 
 
@@ -33,7 +33,7 @@ def producer_of(spec: dict[str, Any]) -> dict[str, Any]:
         item = {"kind": kind, "id": ref["component"], **registry.provider(kind, ref["component"])}
         if item not in components:
             components.append(item)
-    return {"minidl": minidl.__version__, "components": components}
+    return {"minidl": __version__, "components": components}
 
 
 def read_producer(value: Any, where: str = "producer") -> dict[str, Any]:

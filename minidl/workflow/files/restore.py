@@ -24,7 +24,9 @@ def check_restorable(spec: dict[str, Any], model: Sequential, state: dict[str, A
     for key, tensors in state["optimizer"]["state"].items():
         for i, (tensor, pair) in enumerate(zip(tensors or [], params)):
             if tensor.dtype != pair.value.dtype:
-                raise SpecError(f"{where}.optimizer.state.{key}[{i}]: expected dtype {pair.value.dtype}, got {tensor.dtype}")
+                raise SpecError(
+                    f"{where}.optimizer.state.{key}[{i}]: expected dtype {pair.value.dtype}, got {tensor.dtype}"
+                )
     _load(optimizer, state["optimizer"], f"{where}.optimizer")
     _check_scheduler(training["scheduler"], state["scheduler"], optimizer, f"{where}.scheduler")
     for key, tensor in state["rng"].items():

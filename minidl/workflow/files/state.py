@@ -50,7 +50,10 @@ def decode_state(value: Any, tensors: dict[str, torch.Tensor], where: str = "sta
     Whether the optimizer and scheduler accept it is checked by :func:`minidl.workflow.files.restore`.
     """
     state = expect_map(value, where, {"epoch", "history", "optimizer", "scheduler", "rng"})
-    history = [_metrics(m, child(f"{where}.history", i), i + 1) for i, m in enumerate(expect_list(state["history"], f"{where}.history"))]
+    history = [
+        _metrics(m, child(f"{where}.history", i), i + 1)
+        for i, m in enumerate(expect_list(state["history"], f"{where}.history"))
+    ]
     epoch = expect_int(state["epoch"], f"{where}.epoch")
     if epoch != len(history):
         raise SpecError(f"{where}.epoch: expected {len(history)} (the number of epochs in the history), got {epoch}")
@@ -85,7 +88,9 @@ def decode_state(value: Any, tensors: dict[str, torch.Tensor], where: str = "sta
 def _metrics(value: Any, where: str, epoch: int) -> dict[str, Any]:
     metrics = expect_map(value, where, set(_METRICS))
     if expect_int(metrics["epoch"], f"{where}.epoch") != epoch:
-        raise SpecError(f"{where}.epoch: expected {epoch} (epochs are numbered from 1 in order), got {metrics['epoch']}")
+        raise SpecError(
+            f"{where}.epoch: expected {epoch} (epochs are numbered from 1 in order), got {metrics['epoch']}"
+        )
     for key in _METRICS:
         if key != "epoch" and not isinstance(metrics[key], float):
             fail(f"{where}.{key}", "a float", metrics[key])

@@ -39,7 +39,9 @@ class Record:
     def to_tensor(self) -> torch.Tensor:
         """The tensor, after the checksum: a view of the payload's bytes (a fresh allocation, so aligned)."""
         if self.data.crc32 != self.crc32:
-            raise SpecError(f"{self.where}.data: checksum mismatch (the bytes are corrupted; expected CRC-32 {self.crc32:#010x})")
+            raise SpecError(
+                f"{self.where}.data: checksum mismatch (the bytes are corrupted; expected CRC-32 {self.crc32:#010x})"
+            )
         raw = self.data.tensor()
         if self.dtype is torch.bool and bool(raw.gt(1).any()):
             raise SpecError(f"{self.where}.data: a bool tensor's bytes must be 0 or 1")
@@ -74,8 +76,8 @@ def _record(value: object, where: str) -> Record:
     itemsize = torch.empty((), dtype=dtype).element_size()
     if len(data) != count * itemsize:
         raise SpecError(
-            f"{where}.data: expected {count} x {itemsize} = {count * itemsize} bytes for shape {dims} and dtype {name}, "
-            f"got {len(data)}"
+            f"{where}.data: expected {count} x {itemsize} = {count * itemsize} bytes for shape {dims} "
+            f"and dtype {name}, got {len(data)}"
         )
     crc = expect_int(entry["crc32"], f"{where}.crc32", 0, 2**32 - 1)
     return Record(where, dtype, tuple(dims), data, crc)
@@ -97,7 +99,9 @@ def _write_tensor(file: BinaryIO, packer: msgpack.Packer, name: str, tensor: tor
     raw = (_swap_bytes(tensor) if sys.byteorder == "big" else tensor).reshape(-1).view(torch.uint8)
     size = raw.numel()
     if size > MAX_TENSOR_BYTES:
-        raise ConfigError(f"tensor {name!r}: {size} bytes is more than a .minidl file can hold in one tensor ({MAX_TENSOR_BYTES})")
+        raise ConfigError(
+            f"tensor {name!r}: {size} bytes is more than a .minidl file can hold in one tensor ({MAX_TENSOR_BYTES})"
+        )
     file.write(packer.pack_map_header(len(_KEYS)))
     file.write(packer.pack("dtype") + packer.pack(DTYPE_NAMES[tensor.dtype]))
     file.write(packer.pack("shape") + packer.pack(list(tensor.shape)))

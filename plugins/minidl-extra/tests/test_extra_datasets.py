@@ -6,9 +6,9 @@ import math
 
 import pytest
 import torch
-from minidl import ConfigError
-
 from minidl_extra import Spiral, Xor
+
+from minidl import ConfigError
 
 
 @pytest.mark.parametrize("dataset", [Spiral(n_train=200, n_test=100), Xor(n_train=200, n_test=100)], ids=repr)

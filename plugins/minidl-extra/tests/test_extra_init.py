@@ -6,9 +6,9 @@ import math
 
 import pytest
 import torch
-from minidl import ConfigError, Linear
-
 from minidl_extra import Orthogonal, XavierUniform
+
+from minidl import ConfigError, Linear
 
 
 @pytest.mark.parametrize("shape", [(5, 3), (3, 5), (4, 4), (1, 6)], ids=str)

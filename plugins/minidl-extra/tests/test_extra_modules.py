@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 import torch
+from minidl_extra import ELU, GELU, BatchNorm1d, LeakyReLU, Sigmoid, SiLU
+
 from minidl import ConfigError, ShapeError
 from minidl.testing import check_against_reference, check_module
-
-from minidl_extra import ELU, GELU, BatchNorm1d, LeakyReLU, Sigmoid, SiLU
 
 ACTIVATIONS = [
     pytest.param(LeakyReLU, {"negative_slope": 0.2}, lambda: torch.nn.LeakyReLU(0.2), id="LeakyReLU-0.2"),

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 import torch
+from minidl_extra import AdamW, RMSprop
+
 from minidl import ConfigError, Parameter
 from minidl.testing import check_optimizer
-
-from minidl_extra import AdamW, RMSprop
 
 ADAMW = [{}, {"lr": 0.05, "weight_decay": 0.1}, {"lr": 0.02, "betas": (0.8, 0.99), "eps": 1e-6, "weight_decay": 0.0}]
 RMSPROP = [

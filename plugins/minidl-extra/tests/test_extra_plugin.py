@@ -6,8 +6,9 @@ import ast
 from pathlib import Path
 
 import minidl_extra
-from minidl import registry
 from minidl_extra import plugin
+
+from minidl import registry
 
 EXPECTED = {
     "module": {"BatchNorm1d", "LeakyReLU", "Sigmoid", "GELU", "SiLU", "ELU"},
@@ -24,7 +25,11 @@ FORBIDDEN = ("torch.nn", "torch.autograd", "torch.optim", "torch.func")
 def test_hooks_register_every_component_under_its_name():
     for kind, hook in HOOKS.items():
         names: set[str] = set()
-        getattr(plugin, hook)(register=lambda cls, name=None: names.add(name or cls.__name__))
+
+        def register(cls, name=None, names=names):
+            names.add(name or cls.__name__)
+
+        getattr(plugin, hook)(register=register)
         assert names == EXPECTED[kind], kind
     assert plugin.MINIDL_PLUGIN_API == registry.PLUGIN_API
 

@@ -4,20 +4,28 @@ from __future__ import annotations
 
 import pytest
 import torch
+from minidl_extra import CosineAnnealingLR, StepLR
+
 from minidl import SGD, ConfigError, Parameter
 from minidl.testing import check_scheduler
 
-from minidl_extra import CosineAnnealingLR, StepLR
 
-
-@pytest.mark.parametrize("config", [{"step_size": 1}, {"step_size": 3, "gamma": 0.5}, {"step_size": 7, "gamma": 0.9}], ids=str)
+@pytest.mark.parametrize(
+    "config", [{"step_size": 1}, {"step_size": 3, "gamma": 0.5}, {"step_size": 7, "gamma": 0.9}], ids=str
+)
 def test_step_lr_matches_torch(config):
     check_scheduler(
-        StepLR, config, lambda o: torch.optim.lr_scheduler.StepLR(o, **config), reference_optimizer=torch.optim.SGD, epochs=40
+        StepLR,
+        config,
+        lambda o: torch.optim.lr_scheduler.StepLR(o, **config),
+        reference_optimizer=torch.optim.SGD,
+        epochs=40,
     )
 
 
-@pytest.mark.parametrize("config", [{"T_max": 10}, {"T_max": 7, "eta_min": 0.01}, {"T_max": 1, "eta_min": 0.05}], ids=str)
+@pytest.mark.parametrize(
+    "config", [{"T_max": 10}, {"T_max": 7, "eta_min": 0.01}, {"T_max": 1, "eta_min": 0.05}], ids=str
+)
 def test_cosine_annealing_matches_torch_including_after_t_max(config):
     check_scheduler(
         CosineAnnealingLR,

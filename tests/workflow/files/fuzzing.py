@@ -16,10 +16,52 @@ import msgpack
 
 import minidl
 
-INTERESTING_BYTES = (0x00, 0x01, 0x7F, 0x80, 0x8F, 0x90, 0xC0, 0xC1, 0xC4, 0xC6, 0xCA, 0xCF, 0xD9, 0xDB, 0xDC, 0xDD, 0xDE, 0xDF, 0xFF)
+INTERESTING_BYTES = (
+    0x00,
+    0x01,
+    0x7F,
+    0x80,
+    0x8F,
+    0x90,
+    0xC0,
+    0xC1,
+    0xC4,
+    0xC6,
+    0xCA,
+    0xCF,
+    0xD9,
+    0xDB,
+    0xDC,
+    0xDD,
+    0xDE,
+    0xDF,
+    0xFF,
+)
 INTERESTING_VALUES: tuple[Any, ...] = (
-    None, True, 0, -1, 1, 2**31, 2**64 - 1, -(2**63), 1.5, math.nan, math.inf, "", "x", "float64", "minidl:Linear",
-    b"", b"\x00" * 7, [], [0], [-1, 2], [2**40, 2**40], {}, {"a": 1}, {"component": "ReLU"},
+    None,
+    True,
+    0,
+    -1,
+    1,
+    2**31,
+    2**64 - 1,
+    -(2**63),
+    1.5,
+    math.nan,
+    math.inf,
+    "",
+    "x",
+    "float64",
+    "minidl:Linear",
+    b"",
+    b"\x00" * 7,
+    [],
+    [0],
+    [-1, 2],
+    [2**40, 2**40],
+    {},
+    {"a": 1},
+    {"component": "ReLU"},
 )
 
 
@@ -59,7 +101,9 @@ def structural_mutation(data: bytes, rng: random.Random) -> bytes:
     if op == 0 and isinstance(container, dict):
         del container[key]
     elif op == 1 and isinstance(container, dict):
-        container[rng.choice(["extra", "p", "config", "component", "layers.9.weight", key + "_"])] = rng.choice(INTERESTING_VALUES)
+        container[rng.choice(["extra", "p", "config", "component", "layers.9.weight", key + "_"])] = rng.choice(
+            INTERESTING_VALUES
+        )
     else:
         container[key] = rng.choice(INTERESTING_VALUES)
     return msgpack.packb(document)
@@ -79,8 +123,10 @@ def run(seeds: dict[str, bytes], cases: int, folder: Path, seed: int = 0) -> Cou
             minidl.load(path)
         except minidl.SpecError as error:
             outcomes["SpecError " + str(error).split(":")[0].split("[")[0].split(".")[0]] += 1
-        except Exception as error:  # noqa: BLE001 - this is what the fuzzer looks for
-            raise AssertionError(f"case {case} (seed {seed}): {type(error).__name__}: {error}\nmutant: {mutant!r}") from error
+        except Exception as error:
+            raise AssertionError(
+                f"case {case} (seed {seed}): {type(error).__name__}: {error}\nmutant: {mutant!r}"
+            ) from error
         else:
             outcomes["loaded"] += 1
     return outcomes

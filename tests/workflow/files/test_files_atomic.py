@@ -34,7 +34,9 @@ SAVE_FOREVER = textwrap.dedent(
 def test_process_killed_mid_save_leaves_the_previous_file(tmp_path: Path) -> None:
     path = save_model(tmp_path / "model.minidl")
     before = path.read_bytes()
-    process = subprocess.Popen([sys.executable, "-c", SAVE_FOREVER, str(path)], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-c", SAVE_FOREVER, str(path)], cwd=ROOT, stdout=subprocess.PIPE, text=True
+    )
     try:
         assert process.stdout.readline().strip() == "ready"
         deadline = time.monotonic() + 60
@@ -51,7 +53,9 @@ def test_process_killed_mid_save_leaves_the_previous_file(tmp_path: Path) -> Non
     assert leftovers and all(p.name.startswith(".model.minidl.") for p in leftovers)
 
 
-def test_failed_save_keeps_the_previous_file_and_removes_its_temporary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failed_save_keeps_the_previous_file_and_removes_its_temporary(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = save_model(tmp_path / "model.minidl")
     before = path.read_bytes()
 

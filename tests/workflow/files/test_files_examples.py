@@ -16,7 +16,9 @@ EXAMPLES = sorted((ROOT / "specs").glob("*.minidl"))
 
 
 def test_there_is_a_frozen_fixture_for_every_format_version() -> None:
-    assert sorted(p.name for p in FIXTURES.glob("format_v*.minidl")) == [f"format_v{v}.minidl" for v in range(1, FORMAT_VERSION + 1)]
+    assert sorted(p.name for p in FIXTURES.glob("format_v*.minidl")) == [
+        f"format_v{v}.minidl" for v in range(1, FORMAT_VERSION + 1)
+    ]
 
 
 def test_format_v1_checkpoint_still_loads_and_resumes() -> None:
@@ -33,7 +35,9 @@ def test_format_v1_checkpoint_still_loads_and_resumes() -> None:
 def test_examples_exist() -> None:
     names = {p.name for p in EXAMPLES}
     assert "circle_trained.minidl" in names
-    assert {f"{a}_{d}_{s}.minidl" for a in ("relu", "tanh") for d in ("plain", "dropout") for s in ("mse_sgd", "ce_adam")} <= names
+    assert {
+        f"{a}_{d}_{s}.minidl" for a in ("relu", "tanh") for d in ("plain", "dropout") for s in ("mse_sgd", "ce_adam")
+    } <= names
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=[p.name for p in EXAMPLES])

@@ -33,7 +33,9 @@ def test_empty_file(tmp_path: Path) -> None:
     expect_error(tmp_path / "e.minidl", r"^file: empty")
 
 
-@pytest.mark.parametrize("data", [b"PK\x03\x04 a zip file", msgpack.packb({"format": "other", "version": 1}), msgpack.packb([1, 2])])
+@pytest.mark.parametrize(
+    "data", [b"PK\x03\x04 a zip file", msgpack.packb({"format": "other", "version": 1}), msgpack.packb([1, 2])]
+)
 def test_wrong_magic(tmp_path: Path, data: bytes) -> None:
     (tmp_path / "x.minidl").write_bytes(data)
     expect_error(tmp_path / "x.minidl", r"^file: not a minidl file")
@@ -56,7 +58,9 @@ def test_trailing_bytes(model_file: Path) -> None:
 @pytest.mark.parametrize("junk", [b"\xc1", b"\xd9\x02\xff\xfe"])  # never-used byte; invalid UTF-8 in a str
 def test_invalid_msgpack(model_file: Path, junk: bytes) -> None:
     data = model_file.read_bytes()
-    model_file.write_bytes(data[:1] + msgpack.packb("format") + msgpack.packb("minidl") + msgpack.packb("version") + junk + data[30:])
+    model_file.write_bytes(
+        data[:1] + msgpack.packb("format") + msgpack.packb("minidl") + msgpack.packb("version") + junk + data[30:]
+    )
     expect_error(model_file, r"^file: invalid msgpack")
 
 
@@ -83,7 +87,7 @@ def test_duplicate_keys_are_named_with_their_place(model_file: Path, tmp_path: P
     path = tmp_path / "dup.minidl"
     path.write_bytes(raw_map(pairs))
     expect_error(path, r"^spec\.model\.layers\[0\]\.config: duplicate key 'p'")
-    path.write_bytes(raw_map(pairs + [(p("format"), p("minidl"))]))
+    path.write_bytes(raw_map([*pairs, (p("format"), p("minidl"))]))
     expect_error(path, r"^file: duplicate key 'format'")
 
 
@@ -116,29 +120,58 @@ def set_crc(entry: dict[str, Any]) -> None:
 
 MODEL_CASES: dict[str, tuple[Callable[[dict[str, Any]], Any], str]] = {
     "format id": (lambda d: d.update(format="minidl2"), r"^file: not a minidl file"),
-    "newer version": (lambda d: d.update(version=2), r"^version: .*format version 2.*reads versions up to 1.*install minidl>=0\.1\.0"),
+    "newer version": (
+        lambda d: d.update(version=2),
+        r"^version: .*format version 2.*reads versions up to 1.*install minidl>=0\.1\.0",
+    ),
     "version type": (lambda d: d.update(version="1"), r"^version: expected an int"),
     "unknown kind": (lambda d: d.update(kind="weights"), r"^kind: expected one of spec, model, checkpoint"),
     "extra top key": (lambda d: d.update(code="import os"), r"^code: unexpected key"),
     "missing top key": (lambda d: d.pop("producer"), r"^producer: missing"),
     "producer type": (lambda d: d["producer"].update(components={}), r"^producer\.components: expected a list"),
-    "unknown dtype": (lambda d: table_entry(d).update(dtype="object"), r'^tensors\["layers\.0\.weight"\]\.dtype: expected one of'),
-    "negative shape": (lambda d: table_entry(d).update(shape=[-8, 2]), r'^tensors\["layers\.0\.weight"\]\.shape\[0\]: expected an int in \[0,'),
-    "huge shape": (lambda d: table_entry(d).update(shape=[2**32 - 1] * 4), r'^tensors\["layers\.0\.weight"\]\.shape: .* more elements'),
-    "shape not ints": (lambda d: table_entry(d).update(shape=[8.0, 2]), r'\.shape\[0\]: expected an int'),
+    "unknown dtype": (
+        lambda d: table_entry(d).update(dtype="object"),
+        r'^tensors\["layers\.0\.weight"\]\.dtype: expected one of',
+    ),
+    "negative shape": (
+        lambda d: table_entry(d).update(shape=[-8, 2]),
+        r'^tensors\["layers\.0\.weight"\]\.shape\[0\]: expected an int in \[0,',
+    ),
+    "huge shape": (
+        lambda d: table_entry(d).update(shape=[2**32 - 1] * 4),
+        r'^tensors\["layers\.0\.weight"\]\.shape: .* more elements',
+    ),
+    "shape not ints": (lambda d: table_entry(d).update(shape=[8.0, 2]), r"\.shape\[0\]: expected an int"),
     "too many dims": (lambda d: table_entry(d).update(shape=[1] * 40), r"\.shape: expected at most 32 dimensions"),
-    "byte length": (lambda d: table_entry(d).update(data=table_entry(d)["data"][:-4]), r'^tensors\["layers\.0\.weight"\]\.data: expected 16 x 4 = 64 bytes'),
+    "byte length": (
+        lambda d: table_entry(d).update(data=table_entry(d)["data"][:-4]),
+        r'^tensors\["layers\.0\.weight"\]\.data: expected 16 x 4 = 64 bytes',
+    ),
     "data not bytes": (lambda d: table_entry(d).update(data="abc"), r"\.data: expected binary data"),
-    "checksum": (lambda d: table_entry(d).update(crc32=(table_entry(d)["crc32"] + 1) % 2**32), r'^tensors\["layers\.0\.weight"\]\.data: checksum mismatch'),
+    "checksum": (
+        lambda d: table_entry(d).update(crc32=(table_entry(d)["crc32"] + 1) % 2**32),
+        r'^tensors\["layers\.0\.weight"\]\.data: checksum mismatch',
+    ),
     "flipped byte": (
-        lambda d: table_entry(d).update(data=b"\x00" + table_entry(d)["data"][1:] if table_entry(d)["data"][0] else b"\x01" + table_entry(d)["data"][1:]),
+        lambda d: table_entry(d).update(
+            data=b"\x00" + table_entry(d)["data"][1:]
+            if table_entry(d)["data"][0]
+            else b"\x01" + table_entry(d)["data"][1:]
+        ),
         r"checksum mismatch",
     ),
-    "missing tensor": (lambda d: d["tensors"].pop("layers.2.bias"), r'^tensors\["layers\.2\.bias"\]: missing \(layer 2, Linear'),
-    "extra tensor": (lambda d: d["tensors"].update({"evil.x": dict(table_entry(d))}), r'^tensors\["evil\.x"\]: unexpected tensor'),
+    "missing tensor": (
+        lambda d: d["tensors"].pop("layers.2.bias"),
+        r'^tensors\["layers\.2\.bias"\]: missing \(layer 2, Linear',
+    ),
+    "extra tensor": (
+        lambda d: d["tensors"].update({"evil.x": dict(table_entry(d))}),
+        r'^tensors\["evil\.x"\]: unexpected tensor',
+    ),
     "wrong shape for architecture": (
         lambda d: (table_entry(d).update(shape=[2, 8]), set_crc(table_entry(d))),
-        r'^tensors\["layers\.0\.weight"\]\.shape: expected \[8, 2\] for layer 0 \(Linear\(in_features=2, out_features=8',
+        r'^tensors\["layers\.0\.weight"\]\.shape: expected \[8, 2\] for layer 0 '
+        r"\(Linear\(in_features=2, out_features=8",
     ),
     "wrong dtype for spec": (
         lambda d: table_entry(d, "layers.0.bias").update(dtype="int32"),
@@ -148,13 +181,25 @@ MODEL_CASES: dict[str, tuple[Callable[[dict[str, Any]], Any], str]] = {
     "unknown component": (
         lambda d: (
             d["spec"]["model"]["layers"][1].update(component="minidl-extra:Swish"),
-            d["producer"]["components"].append({"kind": "module", "id": "minidl-extra:Swish", "distribution": "minidl-extra", "version": "0.1.0"}),
+            d["producer"]["components"].append(
+                {"kind": "module", "id": "minidl-extra:Swish", "distribution": "minidl-extra", "version": "0.1.0"}
+            ),
         ),
-        r"^spec\.model\.layers\[1\]\.component: unknown module 'minidl-extra:Swish'.*provided by minidl-extra 0\.1\.0.*install minidl-extra>=0\.1\.0",
+        r"^spec\.model\.layers\[1\]\.component: unknown module 'minidl-extra:Swish'"
+        r".*provided by minidl-extra 0\.1\.0.*install minidl-extra>=0\.1\.0",
     ),
-    "config wrong type": (lambda d: d["spec"]["model"]["layers"][0]["config"].update(out_features="8"), r"^spec\.model\.layers\[0\]\.config\.out_features: expected int"),
-    "config out of range": (lambda d: d["spec"]["model"]["layers"][0]["config"].update(out_features=0), r"^spec\.model\.layers\[0\]\.config\.out_features: expected int >= 1"),
-    "unknown config key": (lambda d: d["spec"]["model"]["layers"][0]["config"].update(code="rm -rf"), r"^spec\.model\.layers\[0\]\.config: unknown parameter 'code'"),
+    "config wrong type": (
+        lambda d: d["spec"]["model"]["layers"][0]["config"].update(out_features="8"),
+        r"^spec\.model\.layers\[0\]\.config\.out_features: expected int",
+    ),
+    "config out of range": (
+        lambda d: d["spec"]["model"]["layers"][0]["config"].update(out_features=0),
+        r"^spec\.model\.layers\[0\]\.config\.out_features: expected int >= 1",
+    ),
+    "unknown config key": (
+        lambda d: d["spec"]["model"]["layers"][0]["config"].update(code="rm -rf"),
+        r"^spec\.model\.layers\[0\]\.config: unknown parameter 'code'",
+    ),
     "dtype not a string": (lambda d: d["spec"]["model"].update(dtype=[1]), r"^spec\.model\.dtype: expected one of"),
     "training value": (lambda d: d["spec"]["training"].update(epochs=-1), r"^spec\.training\.epochs: expected an int"),
     "bool bytes": (
@@ -181,25 +226,49 @@ CHECKPOINT_CASES: dict[str, tuple[Callable[[dict[str, Any]], Any], str]] = {
     "missing state": (lambda d: d.pop("state"), r"^state: missing"),
     "state in a model": (lambda d: d.update(kind="model"), r"^state: unexpected key"),
     "epoch mismatch": (lambda d: state(d).update(epoch=5), r"^state\.epoch: expected 2"),
-    "history entry": (lambda d: state(d)["history"][1].update(test_error="low"), r"^state\.history\[1\]\.test_error: expected a float"),
+    "history entry": (
+        lambda d: state(d)["history"][1].update(test_error="low"),
+        r"^state\.history\[1\]\.test_error: expected a float",
+    ),
     "history order": (lambda d: state(d)["history"][1].update(epoch=7), r"^state\.history\[1\]\.epoch: expected 2"),
-    "dangling tensor name": (lambda d: state(d)["optimizer"]["state"]["exp_avg"].__setitem__(0, "nowhere"), r"^state\.optimizer\.state\.exp_avg\[0\]: names tensor 'nowhere'"),
+    "dangling tensor name": (
+        lambda d: state(d)["optimizer"]["state"]["exp_avg"].__setitem__(0, "nowhere"),
+        r"^state\.optimizer\.state\.exp_avg\[0\]: names tensor 'nowhere'",
+    ),
     "tensor named twice": (
         lambda d: state(d)["optimizer"]["state"]["exp_avg"].__setitem__(1, "optimizer.exp_avg.0"),
         r"state\.optimizer\.state\.exp_avg\[1\]: names tensor 'optimizer\.exp_avg\.0'.*named twice",
     ),
-    "unused state tensor": (lambda d: state(d)["optimizer"]["state"]["exp_avg_sq"].pop(), r'^tensors\["optimizer\.exp_avg_sq\.3"\]: unexpected tensor'),
+    "unused state tensor": (
+        lambda d: state(d)["optimizer"]["state"]["exp_avg_sq"].pop(),
+        r'^tensors\["optimizer\.exp_avg_sq\.3"\]: unexpected tensor',
+    ),
     "buffer count": (
         lambda d: (state(d)["optimizer"]["state"]["exp_avg_sq"].pop(), d["tensors"].pop("optimizer.exp_avg_sq.3")),
         r"^state\.optimizer: Adam\.load_state_dict: buffer 'exp_avg_sq' does not match",
     ),
-    "optimizer config": (lambda d: state(d)["optimizer"]["config"].update(lr=-1.0), r"^state\.optimizer: Adam state\.config\.lr: expected float >= 0"),
+    "optimizer config": (
+        lambda d: state(d)["optimizer"]["config"].update(lr=-1.0),
+        r"^state\.optimizer: Adam state\.config\.lr: expected float >= 0",
+    ),
     "steps type": (lambda d: state(d)["optimizer"].update(steps=1.5), r"^state\.optimizer\.steps: expected an int"),
-    "scheduler value type": (lambda d: state(d)["scheduler"].update(best="inf"), r"^state\.scheduler\.best: expected float"),
-    "scheduler extra key": (lambda d: state(d)["scheduler"].update(hook="x"), r"^state\.scheduler\.hook: unexpected key"),
-    "scheduler missing": (lambda d: state(d).update(scheduler=None), r"^state\.scheduler: expected a map to match spec\.training\.scheduler"),
+    "scheduler value type": (
+        lambda d: state(d)["scheduler"].update(best="inf"),
+        r"^state\.scheduler\.best: expected float",
+    ),
+    "scheduler extra key": (
+        lambda d: state(d)["scheduler"].update(hook="x"),
+        r"^state\.scheduler\.hook: unexpected key",
+    ),
+    "scheduler missing": (
+        lambda d: state(d).update(scheduler=None),
+        r"^state\.scheduler: expected a map to match spec\.training\.scheduler",
+    ),
     "rng shape": (
-        lambda d: (table_entry(d, "rng.torch").update(shape=[4], data=b"\x00" * 4), set_crc(table_entry(d, "rng.torch"))),
+        lambda d: (
+            table_entry(d, "rng.torch").update(shape=[4], data=b"\x00" * 4),
+            set_crc(table_entry(d, "rng.torch")),
+        ),
         r"^state\.rng\.torch: not a CPU generator state",
     ),
     "rng dtype": (

@@ -39,7 +39,17 @@ def test_truncated_inside_and_around_a_large_payload(big_file: Path, tmp_path: P
     data = big_file.read_bytes()
     start = payload_start(data)
     cut = tmp_path / "cut.minidl"
-    for n in [start - 5, start - 3, start - 1, start, start + 1, start + DIRECT_BYTES // 2, start + 130 * 140 * 4 - 1, start + 130 * 140 * 4, len(data) - 1]:
+    for n in [
+        start - 5,
+        start - 3,
+        start - 1,
+        start,
+        start + 1,
+        start + DIRECT_BYTES // 2,
+        start + 130 * 140 * 4 - 1,
+        start + 130 * 140 * 4,
+        len(data) - 1,
+    ]:
         cut.write_bytes(data[:n])
         with pytest.raises(SpecError, match=r"^file: truncated"):
             minidl.load(cut)

@@ -51,7 +51,11 @@ def test_resume_in_a_new_process_is_bitwise_identical(tmp_path: Path, dropout: b
     finally:
         torch.set_num_threads(threads)
     result = subprocess.run(
-        [sys.executable, "-c", RESUME, str(tmp_path / "run.minidl")], cwd=ROOT, capture_output=True, text=True, timeout=120
+        [sys.executable, "-c", RESUME, str(tmp_path / "run.minidl")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stderr
     resumed = json.loads(result.stdout)

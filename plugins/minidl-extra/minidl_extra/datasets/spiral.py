@@ -6,11 +6,14 @@ import math
 from typing import Annotated
 
 import torch
+
 from minidl import Param, SampledDataset
 
 
 class Spiral(SampledDataset):
-    """Class ``c`` lies on the arm ``r * (cos(theta + c*pi), sin(theta + c*pi))`` with ``theta = 2*pi*turns*r``, ``r`` uniform in [0, 1].
+    """Class ``c`` lies on the arm ``r * (cos(theta + c*pi), sin(theta + c*pi))`` with ``theta = 2*pi*turns*r``.
+
+    ``r`` is uniform in [0, 1].
 
     Gaussian ``noise`` (standard deviation) is added to the points after labelling.
     """
@@ -19,7 +22,9 @@ class Spiral(SampledDataset):
         self,
         n_train: Annotated[int, Param(ge=1, le=10_000_000, help="number of training points")] = 1000,
         n_test: Annotated[int, Param(ge=1, le=10_000_000, help="number of test points")] = 1000,
-        noise: Annotated[float, Param(ge=0.0, le=10.0, help="standard deviation of the Gaussian noise added to the points")] = 0.05,
+        noise: Annotated[
+            float, Param(ge=0.0, le=10.0, help="standard deviation of the Gaussian noise added to the points")
+        ] = 0.05,
         turns: Annotated[float, Param(gt=0.0, le=10.0, help="how many times each arm winds around the centre")] = 1.0,
     ) -> None:
         self.n_train = n_train

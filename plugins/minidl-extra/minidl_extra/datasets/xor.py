@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import torch
+
 from minidl import Param, SampledDataset
 
 
@@ -15,7 +16,9 @@ class Xor(SampledDataset):
         self,
         n_train: Annotated[int, Param(ge=1, le=10_000_000, help="number of training points")] = 1000,
         n_test: Annotated[int, Param(ge=1, le=10_000_000, help="number of test points")] = 1000,
-        noise: Annotated[float, Param(ge=0.0, le=10.0, help="standard deviation of the Gaussian noise added to the points")] = 0.05,
+        noise: Annotated[
+            float, Param(ge=0.0, le=10.0, help="standard deviation of the Gaussian noise added to the points")
+        ] = 0.05,
     ) -> None:
         self.n_train = n_train
         self.n_test = n_test

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import torch
+
 from minidl import Initializer, Param
 
 

@@ -6,11 +6,14 @@ import math
 from typing import Annotated
 
 import torch
+
 from minidl import Initializer, Param
 
 
 class XavierUniform(Initializer):
-    """Weight uniform in ``[-a, a]`` with ``a = gain * sqrt(6 / (fan_in + fan_out))`` (std ``gain * sqrt(2 / (fan_in + fan_out))``); bias zero."""
+    """Weight uniform in ``[-a, a]``, ``a = gain * sqrt(6 / (fan_in + fan_out))``; bias zero.
+
+    The standard deviation is ``gain * sqrt(2 / (fan_in + fan_out))``, as Xavier normal's."""
 
     def __init__(self, gain: Annotated[float, Param(gt=0.0, help="scale for the following activation")] = 1.0) -> None:
         self.gain = gain

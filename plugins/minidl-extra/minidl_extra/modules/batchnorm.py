@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import torch
+
 from minidl import Module, Param, Parameter, ShapeError
 from minidl.core.module import require_forward
 
@@ -26,7 +27,9 @@ class BatchNorm1d(Module):
         self,
         num_features: Annotated[int, Param(ge=1, help="width of the input")],
         eps: Annotated[float, Param(gt=0.0, help="added to the variance before the square root")] = 1e-5,
-        momentum: Annotated[float, Param(ge=0.0, le=1.0, help="weight of the newest batch in the running statistics")] = 0.1,
+        momentum: Annotated[
+            float, Param(ge=0.0, le=1.0, help="weight of the newest batch in the running statistics")
+        ] = 0.1,
         *,
         dtype: torch.dtype | None = None,
         device: torch.device | str | None = None,
@@ -42,7 +45,7 @@ class BatchNorm1d(Module):
         self._saved: tuple[torch.Tensor, torch.Tensor, bool] | None = None
 
     def reset_parameters(self, initializer: Any) -> None:
-        """Identity affine map and fresh running statistics, whatever the initializer (it is meant for weight matrices)."""
+        """Identity affine map and fresh running statistics, whatever the initializer (it is for weight matrices)."""
         self.weight.value.fill_(1.0)
         self.bias.value.zero_()
         self.running_mean.zero_()
@@ -50,7 +53,10 @@ class BatchNorm1d(Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         if x.dim() != 2 or x.shape[1] != self.num_features:
-            raise ShapeError(f"BatchNorm1d({self.num_features}): expected input of shape (batch, {self.num_features}), got {tuple(x.shape)}")
+            raise ShapeError(
+                f"BatchNorm1d({self.num_features}): expected input of shape (batch, {self.num_features}), "
+                f"got {tuple(x.shape)}"
+            )
         if self.training:
             n = x.shape[0]
             if n < 2:

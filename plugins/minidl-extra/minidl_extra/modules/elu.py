@@ -5,13 +5,19 @@ from __future__ import annotations
 from typing import Annotated
 
 import torch
+
 from minidl import Elementwise, Param
 
 
 class ELU(Elementwise):
-    """``x`` for ``x > 0``, else ``alpha * (exp(x) - 1)``; derivative there ``out + alpha`` (``alpha`` at 0, as PyTorch)."""
+    """``x`` for ``x > 0``, else ``alpha * (exp(x) - 1)``; derivative there ``out + alpha`` (``alpha`` at 0)."""
 
-    def __init__(self, alpha: Annotated[float, Param(ge=0.0, help="value the output approaches for very negative inputs (negated)")] = 1.0) -> None:
+    def __init__(
+        self,
+        alpha: Annotated[
+            float, Param(ge=0.0, help="value the output approaches for very negative inputs (negated)")
+        ] = 1.0,
+    ) -> None:
         super().__init__()
         self.alpha = alpha
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import math
 
 import torch
-from minidl import Elementwise
 
+from minidl import Elementwise
 
 _SQRT_HALF = math.sqrt(0.5)
 _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)

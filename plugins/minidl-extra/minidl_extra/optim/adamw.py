@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from typing import Annotated
 
 import torch
+
 from minidl import Adam, Param, Parameter
 
 
@@ -24,7 +25,10 @@ class AdamW(Adam):
         self,
         params: Iterable[Parameter],
         lr: Annotated[float, Param(ge=0.0, help="learning rate")] = 1e-3,
-        betas: Annotated[tuple[float, float], Param(ge=0.0, lt=1.0, help="decay rates of the two moments")] = (0.9, 0.999),
+        betas: Annotated[tuple[float, float], Param(ge=0.0, lt=1.0, help="decay rates of the two moments")] = (
+            0.9,
+            0.999,
+        ),
         eps: Annotated[float, Param(ge=0.0, help="added to the denominator for stability")] = 1e-8,
         weight_decay: Annotated[float, Param(ge=0.0, help="fraction of the weights removed per step, times lr")] = 1e-2,
     ) -> None:

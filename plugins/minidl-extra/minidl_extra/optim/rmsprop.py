@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from typing import Annotated
 
 import torch
+
 from minidl import Optimizer, Param, Parameter
 
 

@@ -6,12 +6,13 @@ import math
 from typing import Annotated
 
 from minidl import Optimizer, Param
-
 from minidl_extra.schedulers.closed_form import ClosedFormScheduler
 
 
 class CosineAnnealingLR(ClosedFormScheduler):
-    """``lr = eta_min + (base_lr - eta_min) * (1 + cos(pi * epoch / T_max)) / 2`` (PyTorch's closed form; after ``T_max`` it climbs back)."""
+    """``lr = eta_min + (base_lr - eta_min) * (1 + cos(pi * epoch / T_max)) / 2``.
+
+    PyTorch's closed form: after ``T_max`` epochs the rate climbs back."""
 
     def __init__(
         self,

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated
 
 from minidl import Optimizer, Param
-
 from minidl_extra.schedulers.closed_form import ClosedFormScheduler
 
 
