@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 import minidl
+from tests.cli.conftest import assert_one_line_error
 
 
 @pytest.fixture
@@ -61,3 +62,12 @@ def test_inspect_a_spec_file(cli, spec_file: Path) -> None:
     result = cli("inspect", spec_file)
     assert result.code == 0, result.err
     assert "small.minidl: spec" in result.out and "History: none" in result.out
+
+
+@pytest.mark.parametrize("command", ["evaluate", "inspect"])
+def test_a_file_that_is_not_a_minidl_file_is_named(cli, tmp_path: Path, command: str) -> None:
+    five = tmp_path / "five.py"
+    five.write_text("print(5)\n")
+    result = cli(command, five)
+    assert_one_line_error(result)
+    assert f"minidl: error: {five}: not a minidl file" in result.err
