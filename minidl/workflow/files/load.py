@@ -25,7 +25,11 @@ _KEYS = {"format", "version", "producer", "kind", "spec", "tensors"}
 
 @dataclass(frozen=True)
 class LoadedFile:
-    """What a file holds: its kind (spec, model or checkpoint), normalised spec, model and training state."""
+    """What a file holds: its kind (spec, model or checkpoint), normalised spec, model and training state.
+
+    ``model`` is in evaluation mode, ready to predict (``loaded.model(x)``; Dropout off, BatchNorm on its
+    running statistics); a Trainer switches it to training mode for each epoch by itself.
+    """
 
     kind: str
     spec: dict[str, Any]
@@ -50,6 +54,8 @@ def load(
 ) -> LoadedFile:
     """Read a ``.minidl`` file of any supported format version; raises SpecError if it is malformed.
 
+    Returns a :class:`LoadedFile`; its ``model`` is in evaluation mode.
+
     ``max_bytes`` caps the file's size; ``max_spec_model_bytes`` the weights a spec file (no weights
     of its own) may make load allocate.
     """
@@ -67,7 +73,9 @@ def load(
     if kind == "spec":
         if document["tensors"] is not None:
             raise SpecError("tensors: expected nil in a spec file (a spec has no weights)")
-        return LoadedFile(kind, spec, new_model(spec, max_spec_model_bytes), producer, None)
+        model = new_model(spec, max_spec_model_bytes)
+        model.eval()
+        return LoadedFile(kind, spec, model, producer, None)
     records: dict[str, Any] = read_table(document.pop("tensors"))
     model = load_model(spec, records)
     state = None
@@ -81,6 +89,7 @@ def load(
         )
     if state is not None:
         check_restorable(spec, model, state)
+    model.eval()
     return LoadedFile(kind, spec, model, producer, state)
 
 
