@@ -1,4 +1,5 @@
-"""The README starts with the two commands a newcomer runs, and CI runs the second one exactly as written.
+"""The README says true things: it starts with the two commands a newcomer runs (CI runs the second one
+exactly as written), and its file example runs.
 
 A CI that prepared anything first (upgrading pip did) would hide a README command that fails on a
 fresh machine, so ``.ci/run`` may only make the virtual environment before running the README's line.
@@ -36,3 +37,14 @@ def test_ci_runs_the_readme_test_command_verbatim_and_nothing_before_it() -> Non
     setup = [line for line in lines[:activate] if not line.lstrip().startswith("#")]
     assert not any(re.search(r"\bpip\b", line) for line in setup), "nothing a newcomer would not run comes first"
     assert "set -euo pipefail" in setup
+
+
+def test_the_readme_files_example_runs_as_written(tmp_path: Path, monkeypatch) -> None:
+    """What the README shows a user about files (load gives a LoadedFile; its model predicts) is true."""
+    section = (ROOT / "README.md").read_text().split("\n## Files\n", 1)[1]
+    code = re.search(r"```python\n(.*?)```", section, re.DOTALL).group(1)
+    monkeypatch.chdir(tmp_path)
+    names: dict[str, object] = {}
+    exec(compile(code, "README.md (Files)", "exec"), names)
+    assert type(names["loaded"]).__name__ == "LoadedFile" and not names["loaded"].model.training
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["net.minidl", "run.minidl"]
