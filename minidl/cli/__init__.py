@@ -17,7 +17,7 @@ from typing import NoReturn
 from minidl.core.errors import MinidlError, TrainingDiverged
 from minidl.version import __version__
 
-COMMANDS = ("train", "resume", "evaluate", "inspect", "components", "plugins", "experiments")
+COMMANDS = ("train", "resume", "evaluate", "inspect", "components", "plugins", "experiments", "schema")
 
 
 class Parser(argparse.ArgumentParser):

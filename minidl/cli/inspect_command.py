@@ -1,7 +1,8 @@
 """``minidl inspect FILE``: a model summary in the manner of Keras's ``model.summary()``.
 
 Each layer with its provider, configuration, output shape and parameter count; the totals; the
-training setup; the history's last and best epochs; and the versions that wrote the file.
+training setup; the history's last and best epochs (``--json``: every epoch); and the versions that
+wrote the file.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "minidl and plugin versions that wrote it.",
     )
     parser.add_argument("file", type=Path, metavar="FILE", help="a .minidl spec, model or checkpoint file")
-    parser.add_argument("--json", action="store_true", help="print the summary as JSON")
+    parser.add_argument("--json", action="store_true", help="print the summary as JSON, with every epoch's metrics")
     parser.set_defaults(run=run)
 
 
@@ -61,6 +62,7 @@ def _history(state: dict[str, Any] | None) -> dict[str, Any] | None:
         "epochs": len(history),
         "last": history[-1],
         "best": {key: {"epoch": m["epoch"], "value": m[key]} for key, m in best.items()},
+        "per_epoch": history,
     }
 
 

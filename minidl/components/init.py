@@ -8,12 +8,13 @@ torch's global generator (seeded by the Trainer/recipe). Xavier and He follow Py
 from __future__ import annotations
 
 import math
-from typing import Annotated, Any, Literal
+from typing import Annotated
 
 import torch
 
 from minidl.core.config import Configurable, Param
 from minidl.core.errors import ConfigError
+from minidl.core.module import INIT_SHORTCUTS
 
 _GAINS = {"none": 1.0, "linear": 1.0, "tanh": 5.0 / 3.0, "relu": math.sqrt(2.0)}
 
@@ -71,23 +72,4 @@ class HeNormal(Initializer):
 
 
 BUILTIN_INITIALIZERS: dict[str, type[Initializer]] = {"default": DefaultInit, "xavier": XavierNormal, "he": HeNormal}
-InitMethod = Literal["default", "xavier", "he"]
-
-
-def resolve(method: Any, gain: float | None = None) -> Initializer:
-    """Turn ``init_parameters``' arguments into an initializer object."""
-    if isinstance(method, Initializer):
-        if gain is not None:
-            raise ConfigError("init_parameters: pass gain to the initializer object, not beside it")
-        return method
-    if method not in BUILTIN_INITIALIZERS:
-        raise ConfigError(
-            f"init_parameters: unknown init method {method!r}; expected one of "
-            f"{', '.join(BUILTIN_INITIALIZERS)} or an initializer object (registry.create('initializer', ...))"
-        )
-    cls = BUILTIN_INITIALIZERS[method]
-    if gain is None:
-        return cls()
-    if cls is DefaultInit:
-        raise ConfigError("init_parameters: the 'default' method takes no gain (use 'xavier' or 'he')")
-    return cls(gain=gain)
+INIT_SHORTCUTS.update(BUILTIN_INITIALIZERS)  # the names model.init_parameters("he", gain) accepts

@@ -15,8 +15,8 @@ from typing import Any
 
 import torch
 
-from minidl.core.config import Configurable
-from minidl.core.errors import CallOrderError
+from minidl.core.config import Configurable, schema_of
+from minidl.core.errors import CallOrderError, ConfigError
 
 
 class Parameter:
@@ -65,6 +65,13 @@ class Parameter:
 
 _building = threading.local()
 
+INIT_SHORTCUTS: dict[str, type] = {}
+"""The names ``init_parameters`` accepts for an initializer ("default", "xavier", "he"), with their classes.
+
+The components layer defines those classes and fills this table when it is imported: core cannot
+import components, so the shortcuts resolve above it.
+"""
+
 
 @contextmanager
 def no_init() -> Iterator[None]:
@@ -90,6 +97,11 @@ class Module(Configurable):
     training: bool
     buffer_names: tuple[str, ...] = ()
     """Attributes holding tensor state that is not trained but is saved and moved (running statistics)."""
+    initializer: Any = None
+    """The initializer object of the last ``init_parameters`` that reached this module (None: never called).
+
+    Files read it to record how the weights were drawn, so a saved model trains again from the same draw.
+    """
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -158,18 +170,19 @@ class Module(Configurable):
 
     # -- initialisation and placement ------------------------------------------------------------
     def init_parameters(self, method: Any = "default", gain: float | None = None) -> Module:
-        """Re-initialise the parameters of every sub-module with an initializer.
+        """Re-initialise the parameters of every sub-module with an initializer, and remember it on each.
 
-        ``method`` is ``"default"``, ``"xavier"`` or ``"he"`` (with ``gain``; see
-        :func:`minidl.components.init.gain`), or an initializer object such as one made by the registry.
+        ``method`` is an initializer object (one made by ``registry.create("initializer", ...)``, or
+        ``minidl.HeNormal(gain=...)``) or one of the names in :data:`INIT_SHORTCUTS` (``"default"``,
+        ``"xavier"``, ``"he"``, with ``gain``; see :func:`minidl.gain`). Inside :func:`no_init` nothing is
+        drawn but the initializer is still remembered: the file that supplies the weights says it drew them.
         """
-        from minidl.components.init import resolve  # components sit above core: import on use
-
-        initializer = resolve(method, gain)
-        if getattr(_building, "skip_init", False):
-            return self
+        initializer = _initializer(method, gain)
+        if not getattr(_building, "skip_init", False):
+            for m in self.modules():
+                m.reset_parameters(initializer)
         for m in self.modules():
-            m.reset_parameters(initializer)
+            m.initializer = initializer
         return self
 
     def reset_parameters(self, initializer: Any) -> None:
@@ -205,6 +218,32 @@ class Module(Configurable):
             lines.append(f"  ({i}): {body}")
         lines.append(")")
         return "\n".join(lines)
+
+
+def _initializer(method: Any, gain: float | None) -> Any:
+    """The initializer object ``init_parameters(method, gain)`` means."""
+    if not isinstance(method, str):
+        if gain is not None:
+            raise ConfigError("init_parameters: pass gain to the initializer object, not beside it")
+        if not callable(getattr(method, "fill", None)):
+            raise ConfigError(
+                f"init_parameters: expected an init method name or an initializer object, got {type(method).__name__}"
+            )
+        return method
+    cls = INIT_SHORTCUTS.get(method)
+    if cls is None:
+        raise ConfigError(
+            f"init_parameters: unknown init method {method!r}; expected one of {', '.join(INIT_SHORTCUTS)} "
+            "or an initializer object (registry.create('initializer', ...))"
+        )
+    if gain is None:
+        return cls()
+    if not any(field.name == "gain" for field in schema_of(cls)):
+        with_gain = [name for name, c in INIT_SHORTCUTS.items() if any(f.name == "gain" for f in schema_of(c))]
+        raise ConfigError(
+            f"init_parameters: the {method!r} method takes no gain (use {' or '.join(map(repr, with_gain))})"
+        )
+    return cls(gain=gain)
 
 
 def require_forward(module: Module, saved: Any) -> None:

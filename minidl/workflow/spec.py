@@ -25,7 +25,8 @@ from minidl.core.errors import ConfigError, ShapeError
 from minidl.workflow.trainer import Trainer
 
 DTYPES: dict[str, torch.dtype] = {"float32": torch.float32, "float64": torch.float64}
-_TRAINING_INTS = {"epochs": (1, 10_000_000), "batch_size": (1, 100_000_000), "seed": (0, 2**63 - 1)}
+TRAINING_INTS = {"epochs": (1, 10_000_000), "batch_size": (1, 100_000_000), "seed": (0, 2**63 - 1)}
+"""The integer training settings and their inclusive ranges."""
 
 
 def _mapping(value: Any, where: str, keys: set[str], required: set[str]) -> dict[str, Any]:
@@ -75,7 +76,7 @@ def normalize(spec: Any, where: str = "spec") -> dict[str, Any]:
     if training is None:
         return {"model": out_model, "training": None}
     t_where = f"{where}.training"
-    keys = {"dataset", "loss", "optimizer", "scheduler", *_TRAINING_INTS}
+    keys = {"dataset", "loss", "optimizer", "scheduler", *TRAINING_INTS}
     training = _mapping(training, t_where, keys, keys - {"scheduler"})
     out_training: dict[str, Any] = {
         "dataset": normalize_component("dataset", training["dataset"], f"{t_where}.dataset"),
@@ -85,7 +86,7 @@ def normalize(spec: Any, where: str = "spec") -> dict[str, Any]:
         if training.get("scheduler") is None
         else normalize_component("scheduler", training["scheduler"], f"{t_where}.scheduler"),
     }
-    for key, (low, high) in _TRAINING_INTS.items():
+    for key, (low, high) in TRAINING_INTS.items():
         value = training[key]
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
             raise ConfigError(f"{t_where}.{key}: expected an int in [{low}, {high}], got {value!r}")

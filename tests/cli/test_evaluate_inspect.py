@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 import minidl
+from tests.cli.conftest import assert_one_line_error, small_spec
 
 
 @pytest.fixture
@@ -22,7 +23,8 @@ def test_evaluate_matches_the_last_epoch(cli, trained: Path) -> None:
     assert result.code == 0, result.err
     scores = json.loads(result.out)
     last = minidl.load(trained.with_name("m-checkpoint.minidl")).trainer_state["history"][-1]
-    assert scores == {key: last[key] for key in ("train_loss", "train_error", "test_loss", "test_error")}
+    keys = ("train_loss", "train_error", "test_loss", "test_error")
+    assert scores == {"file": str(trained), "kind": "model", **{key: last[key] for key in keys}}
     table = cli("evaluate", trained).out.splitlines()
     assert table[1].split()[0] == "train" and table[2].split()[0] == "test"
     assert table[2].split()[2] == f"{last['test_error']:.2%}"
@@ -55,9 +57,49 @@ def test_inspect_json(cli, trained: Path) -> None:
     assert summary["training"]["epochs"] == 3 and summary["history"] is None
     checkpoint = json.loads(cli("inspect", trained.with_name("m-checkpoint.minidl"), "--json").out)
     assert checkpoint["history"]["epochs"] == 3 and checkpoint["history"]["last"]["epoch"] == 3
+    history = minidl.load(trained.with_name("m-checkpoint.minidl")).trainer_state["history"]
+    assert checkpoint["history"]["per_epoch"] == history  # every epoch, not only the last and best
 
 
 def test_inspect_a_spec_file(cli, spec_file: Path) -> None:
     result = cli("inspect", spec_file)
     assert result.code == 0, result.err
     assert "small.minidl: spec" in result.out and "History: none" in result.out
+
+
+@pytest.mark.parametrize("command", ["evaluate", "inspect"])
+def test_a_file_that_is_not_a_minidl_file_is_named(cli, tmp_path: Path, command: str) -> None:
+    five = tmp_path / "five.py"
+    five.write_text("print(5)\n")
+    result = cli(command, five)
+    assert_one_line_error(result)
+    assert f"minidl: error: {five}: not a minidl file" in result.err
+
+
+def test_evaluate_fresh_points(cli, trained: Path) -> None:
+    result = json.loads(cli("evaluate", trained, "--fresh", "3000", "--json").out)
+    fresh = result["fresh"]
+    assert fresh["points"] == 3000 and fresh["error"] == fresh["errors"] / 3000
+    assert fresh["ci95"][0] <= fresh["error"] <= fresh["ci95"][1] and fresh["seed"] == 7 + 2**31
+    again = json.loads(cli("evaluate", trained, "--fresh", "3000", "--fresh-seed", "7", "--json").out)["fresh"]
+    assert again["seed"] == 7 and again["errors"] != fresh["errors"]  # seed 7 draws the training set's points
+    table = cli("evaluate", trained, "--fresh", "3000").out.splitlines()
+    assert table[3].startswith("fresh") and f"{fresh['error']:.2%}" in table[3]
+    assert "on 3,000 fresh points" in table[3] and "95% interval" in table[3]
+
+
+def test_evaluate_a_spec_file_says_its_weights_are_untrained(cli, spec_file: Path) -> None:
+    result = cli("evaluate", spec_file)
+    assert result.code == 0, result.err
+    assert result.out.splitlines()[0] == (
+        f"{spec_file} is a spec file (no weights): these are the scores of untrained weights drawn from seed 7"
+    )
+    assert json.loads(cli("evaluate", spec_file, "--json").out)["kind"] == "spec"
+
+
+def test_inspect_shows_the_initializer_the_spec_named(cli, tmp_path: Path) -> None:
+    spec = small_spec(epochs=1)
+    spec["model"]["init"] = {"component": "he"}
+    minidl.save_spec(spec, tmp_path / "he.minidl")
+    assert cli("train", tmp_path / "he.minidl", "--output", tmp_path / "he-trained.minidl").code == 0
+    assert "Init: minidl:he(gain=1.4142135623730951)" in cli("inspect", tmp_path / "he-trained.minidl").out

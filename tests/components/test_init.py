@@ -8,7 +8,6 @@ import pytest
 import torch
 
 import minidl
-from minidl.components.init import resolve
 
 FAN_OUT, FAN_IN = 800, 600  # 480,000 samples: the sample std is within ~0.3 % of the truth
 
@@ -64,5 +63,21 @@ def test_init_parameters_reaches_every_sub_module() -> None:
 def test_unknown_init_method_is_named() -> None:
     with pytest.raises(minidl.ConfigError, match=r"unknown init method 'glorot'.*default, xavier, he"):
         minidl.Linear(2, 2).init_parameters("glorot")
-    with pytest.raises(minidl.ConfigError, match="takes no gain"):
-        resolve("default", 2.0)
+    with pytest.raises(minidl.ConfigError, match=r"'default' method takes no gain \(use 'xavier' or 'he'\)"):
+        minidl.Linear(2, 2).init_parameters("default", 2.0)
+    with pytest.raises(minidl.ConfigError, match="pass gain to the initializer object"):
+        minidl.Linear(2, 2).init_parameters(minidl.HeNormal(), 2.0)
+    with pytest.raises(minidl.ConfigError, match="expected an init method name or an initializer object, got int"):
+        minidl.Linear(2, 2).init_parameters(3)
+
+
+def test_init_parameters_remembers_the_initializer_on_every_module_it_reached() -> None:
+    inner = minidl.Linear(4, 5)
+    assert type(inner.initializer) is minidl.DefaultInit  # its constructor drew the default
+    model = minidl.Sequential(minidl.Linear(3, 4), minidl.ReLU(), minidl.Sequential(inner))
+    model.init_parameters("xavier", 2.0)
+    assert all(type(m.initializer) is minidl.XavierNormal for m in model.modules())
+    assert inner.initializer.get_config() == {"gain": 2.0}
+    he = minidl.HeNormal()
+    inner.init_parameters(he)
+    assert inner.initializer is he and type(model[0].initializer) is minidl.XavierNormal

@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 import torch
 
+from minidl.components.init import DefaultInit
 from minidl.core.config import Param
 from minidl.core.errors import ShapeError
 from minidl.core.module import Module, Parameter, require_forward
@@ -29,7 +30,7 @@ class Linear(Module):
         self.weight = Parameter(torch.empty(out_features, in_features, dtype=dtype, device=device))
         self.bias = Parameter(torch.empty(out_features, dtype=dtype, device=device)) if bias else None
         self._input: torch.Tensor | None = None
-        self.init_parameters("default")
+        self.init_parameters(DefaultInit())
 
     def reset_parameters(self, initializer: Any) -> None:
         initializer.fill(self.weight.value, None if self.bias is None else self.bias.value)

@@ -4,16 +4,19 @@ The file is read through a :class:`Stream` (``raw=False, strict_map_key=True``, 
 file's size), so no declared length can ask for more memory than the file holds. The top-level map,
 the tensor table and its entries are walked here; every other value is decoded whole by msgpack, and
 each entry's ``data`` bin becomes a :class:`Payload` (a large one read from the file straight into a
-uint8 tensor, its checksum computed while the rest is read). The decoded document therefore costs about one copy of
-the file, which becomes the model's weights without another copy. Maps with duplicate or non-string
-keys and extension types are replaced by markers while decoding, then reported with their location by
-one walk over the document, which also rejects anything that is not plain data.
+uint8 tensor, its checksum computed while the rest is read). The decoded document therefore costs
+about one copy of the file, which becomes the model's weights without another copy. The format puts
+``tensors`` last, so the caller checks everything before it (``check_head``) before a single payload
+is allocated. Maps with duplicate or non-string keys and extension types are replaced by markers
+while decoding, then reported with their location by one walk over the document, which also rejects
+anything that is not plain data.
 """
 
 from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -52,21 +55,34 @@ def _ext(code: int, data: bytes) -> _Invalid:
     return _Invalid(f"msgpack extension type {code} is not allowed")
 
 
-def read_document(path: str | os.PathLike[str], max_bytes: int = MAX_FILE_BYTES) -> dict[str, Any]:
-    """Decode the file at ``path`` into plain data (maps with string keys, lists, scalars, bytes, Payloads)."""
+HeadCheck = Callable[[dict[str, Any], bool], None]
+"""``check_head(entries, table_follows)``: called on reaching ``tensors`` with the entries before it."""
+
+
+def read_document(
+    path: str | os.PathLike[str], max_bytes: int = MAX_FILE_BYTES, check_head: HeadCheck | None = None
+) -> dict[str, Any]:
+    """Decode the file at ``path`` into plain data (maps with string keys, lists, scalars, bytes, Payloads).
+
+    ``tensors`` must be the top-level map's last entry. On reaching it, ``check_head`` gets the entries
+    before it (already checked to be plain data) and whether a tensor table (a map) follows, so a file
+    whose header is wrong is refused before its payloads cost any memory. Errors about the file as a
+    whole name it by ``path``.
+    """
     path = Path(path)
+    name = str(path)
     info = os.stat(path)
     if not stat.S_ISREG(info.st_mode):
-        raise SpecError(f"{path}: not a regular file")
+        raise SpecError(f"{name}: not a regular file")
     with open(path, "rb", buffering=0) as file:
         size = os.fstat(file.fileno()).st_size
         if size == 0:
-            raise SpecError('file: empty (expected a msgpack map starting with "format": "minidl")')
+            raise SpecError(f'{name}: empty (expected a msgpack map starting with "format": "minidl")')
         if size > max_bytes:
-            raise SpecError(f"file: {size} bytes is more than the limit of {max_bytes} (pass max_bytes to load it)")
+            raise SpecError(f"{name}: {size} bytes is more than the limit of {max_bytes} (pass max_bytes to load it)")
         head = file.read(1 + len(MAGIC))
         if len(head) < 1 + len(MAGIC) or not 0x80 <= head[0] <= 0x8F or head[1:] != MAGIC:
-            raise SpecError(f'file: not a minidl file (expected a msgpack map starting with "format": {FORMAT_ID!r})')
+            raise SpecError(f'{name}: not a minidl file (expected a msgpack map starting with "format": {FORMAT_ID!r})')
         file.seek(0)
         stream = Stream(
             file,
@@ -80,22 +96,41 @@ def read_document(path: str | os.PathLike[str], max_bytes: int = MAX_FILE_BYTES)
         )
         checksums = Checksums()
         try:
-            document = _read_map(
-                stream, lambda key: _read_table(stream, checksums) if key == "tensors" else stream.unpack()
-            )
+            document = _read_top(stream, checksums, name, check_head)
+        except SpecError:
+            raise
         except msgpack.OutOfData:
             raise SpecError(
-                f"file: truncated (the msgpack document does not end within the file's {size} bytes)"
+                f"{name}: truncated (the msgpack document does not end within the file's {size} bytes)"
             ) from None
         except (ValueError, TypeError, OverflowError, msgpack.UnpackException) as error:
-            raise SpecError(f"file: invalid msgpack ({type(error).__name__}: {error})") from None
+            raise SpecError(f"{name}: invalid msgpack ({type(error).__name__}: {error})") from None
         finally:
             checksums.close()
         end = stream.offset
     if end != size:
-        raise SpecError(f"file: {size - end} trailing bytes after the msgpack document (which ends at byte {end})")
-    _check_plain(document)
+        raise SpecError(f"{name}: {size - end} trailing bytes after the msgpack document (which ends at byte {end})")
+    _check_plain(document, name)
     return document
+
+
+def _read_top(stream: Stream, checksums: Checksums, name: str, check_head: HeadCheck | None) -> Any:
+    """The top-level map; the header entries are checked when ``tensors``, the last entry, is reached."""
+    count = stream.read_map_header()
+    pairs: list[tuple[Any, Any]] = []
+    for i in range(count):
+        key = stream.unpack()
+        if key != "tensors":
+            pairs.append((key, stream.unpack()))
+            continue
+        if i != count - 1:
+            raise SpecError(f"tensors: must be the last entry of the file's map, but {count - 1 - i} more follow it")
+        head = _pairs(pairs)
+        _check_plain(head, name)
+        if check_head is not None:
+            check_head(head, stream.next_is_map())
+        pairs.append((key, _read_table(stream, checksums)))
+    return _pairs(pairs)
 
 
 def _read_map(stream: Stream, read_value: Any) -> dict[str, Any] | _Invalid:
@@ -127,18 +162,19 @@ def _read_entry(stream: Stream, checksums: Checksums) -> Any:
     return _read_map(stream, value)
 
 
-def _check_plain(document: Any) -> None:
-    """Walk the document (iteratively: nesting depth is the file's choice) and report the first forbidden value."""
+def _check_plain(document: Any, name: str) -> None:
+    """Walk the document (iteratively: nesting depth is the file's choice) and report the first forbidden value.
+
+    A problem of the top-level map itself is reported at ``name``, the file's.
+    """
     stack: list[tuple[Any, str]] = [(document, "")]
     while stack:
         value, where = stack.pop()
         if isinstance(value, _Invalid):
-            raise SpecError(f"{where or 'file'}: {value.problem}")
+            raise SpecError(f"{where or name}: {value.problem}")
         if isinstance(value, dict):
             stack.extend((v, child(where, k)) for k, v in reversed(list(value.items())))
         elif isinstance(value, list):
             stack.extend((v, child(where, i)) for i, v in reversed(list(enumerate(value))))
         elif not isinstance(value, _PLAIN):
-            raise SpecError(
-                f"{where or 'file'}: {type(value).__name__} values are not allowed (plain msgpack data only)"
-            )
+            raise SpecError(f"{where or name}: {type(value).__name__} values are not allowed (plain msgpack data only)")

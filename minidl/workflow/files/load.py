@@ -25,7 +25,11 @@ _KEYS = {"format", "version", "producer", "kind", "spec", "tensors"}
 
 @dataclass(frozen=True)
 class LoadedFile:
-    """What a file holds: its kind (spec, model or checkpoint), normalised spec, model and training state."""
+    """What a file holds: its kind (spec, model or checkpoint), normalised spec, model and training state.
+
+    ``model`` is in evaluation mode, ready to predict (``loaded.model(x)``; Dropout off, BatchNorm on its
+    running statistics); a Trainer switches it to training mode for each epoch by itself.
+    """
 
     kind: str
     spec: dict[str, Any]
@@ -50,17 +54,28 @@ def load(
 ) -> LoadedFile:
     """Read a ``.minidl`` file of any supported format version; raises SpecError if it is malformed.
 
+    Returns a :class:`LoadedFile`; its ``model`` is in evaluation mode.
+
     ``max_bytes`` caps the file's size; ``max_spec_model_bytes`` the weights a spec file (no weights
     of its own) may make load allocate.
     """
-    document = read_document(path, max_bytes)
-    kind = _read_header(document)
-    producer = read_producer(document["producer"])
-    spec = _read_spec(document["spec"], producer)
+    heads: list[tuple[str, dict[str, Any], dict[str, Any]]] = []
+
+    def check_head(entries: dict[str, Any], table_follows: bool) -> None:
+        """Everything before the tensor table, checked before any tensor's bytes are read."""
+        kind, producer, spec = _read_head(entries, tensors_follow=True)
+        if kind == "spec" and table_follows:
+            raise SpecError("tensors: expected nil in a spec file (a spec has no weights)")
+        heads.append((kind, producer, spec))
+
+    document = read_document(path, max_bytes, check_head)
+    kind, producer, spec = heads[0] if heads else _read_head(document, tensors_follow=False)
     if kind == "spec":
         if document["tensors"] is not None:
             raise SpecError("tensors: expected nil in a spec file (a spec has no weights)")
-        return LoadedFile(kind, spec, new_model(spec, max_spec_model_bytes), producer, None)
+        model = new_model(spec, max_spec_model_bytes)
+        model.eval()
+        return LoadedFile(kind, spec, model, producer, None)
     records: dict[str, Any] = read_table(document.pop("tensors"))
     model = load_model(spec, records)
     state = None
@@ -74,6 +89,7 @@ def load(
         )
     if state is not None:
         check_restorable(spec, model, state)
+    model.eval()
     return LoadedFile(kind, spec, model, producer, state)
 
 
@@ -82,7 +98,14 @@ def resume(path: str | os.PathLike[str]) -> Trainer:
     return load(path).make_trainer()
 
 
-def _read_header(document: dict[str, Any]) -> str:
+def _read_head(entries: dict[str, Any], tensors_follow: bool) -> tuple[str, dict[str, Any], dict[str, Any]]:
+    """Kind, producer and normalised spec of the top-level entries (without ``tensors`` if it is still to come)."""
+    kind = _read_header(entries, tensors_follow)
+    producer = read_producer(entries["producer"])
+    return kind, producer, _read_spec(entries["spec"], producer)
+
+
+def _read_header(document: dict[str, Any], tensors_follow: bool) -> str:
     if not isinstance(document, dict) or document.get("format") != FORMAT_ID:
         raise SpecError(f"format: expected {FORMAT_ID!r} (this is not a minidl file)")
     version = expect_int(document.get("version"), "version", 1)
@@ -95,7 +118,8 @@ def _read_header(document: dict[str, Any]) -> str:
     kind = expect_str(document.get("kind"), "kind")
     if kind not in FILE_KINDS:
         raise SpecError(f"kind: expected one of {', '.join(FILE_KINDS)}, got {kind!r}")
-    expect_map(document, "", _KEYS | ({"state"} if kind == "checkpoint" else set()))
+    keys = _KEYS | ({"state"} if kind == "checkpoint" else set())
+    expect_map(document, "", keys - ({"tensors"} if tensors_follow else set()))
     return kind
 
 

@@ -5,11 +5,13 @@ Loading builds one layer at a time and hands each parameter the tensor decoded f
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import torch
 
 from minidl import registry
+from minidl.components.init import DefaultInit
 from minidl.components.modules.sequential import Sequential
 from minidl.core.errors import ConfigError, SpecError
 from minidl.core.module import Module, no_init
@@ -31,10 +33,38 @@ def model_spec(model: Sequential, training: dict[str, Any] | None) -> dict[str, 
     dtype = next(iter(dtypes), torch.float32)
     layers = [{"component": registry.id_of("module", layer), "config": layer.get_config()} for layer in model]
     spec = {
-        "model": {"layers": layers, "init": {"component": "default"}, "dtype": DTYPE_NAMES[dtype]},
+        "model": {"layers": layers, "init": init_ref(model), "dtype": DTYPE_NAMES[dtype]},
         "training": training,
     }
     return normalize(spec)
+
+
+def init_ref(model: Sequential) -> dict[str, Any]:
+    """The spec's ``model.init``: the initializer the layers remember drawing their weights with.
+
+    Layers without parameters drew nothing, and one that no ``init_parameters`` reached (BatchNorm1d
+    built by hand) has none to remember; with no initializer left, the model is PyTorch's default.
+    A spec names one initializer, so layers that remember different ones cannot be saved as they are.
+    """
+    found: dict[str, tuple[int, dict[str, Any]]] = {}
+    for i, layer in enumerate(model):
+        for m in layer.modules():
+            if m.own_parameters() and m.initializer is not None:
+                ref = {"component": registry.id_of("initializer", m.initializer), "config": m.initializer.get_config()}
+                found.setdefault(json.dumps(ref, sort_keys=True), (i, ref))
+    if len(found) > 1:
+        drawn = ", ".join(f"layers[{i}] {ref['component']}({_config_text(ref['config'])})" for i, ref in found.values())
+        raise ConfigError(
+            f"save: the layers' weights were drawn by different initializers ({drawn}), but a file records one "
+            "(spec.model.init): set .initializer on every layer to the one that training this file should draw with"
+        )
+    if found:
+        return next(iter(found.values()))[1]
+    return {"component": registry.id_of("initializer", DefaultInit())}
+
+
+def _config_text(config: dict[str, Any]) -> str:
+    return ", ".join(f"{k}={v!r}" for k, v in config.items())
 
 
 def model_tensors(model: Sequential) -> dict[str, torch.Tensor]:
@@ -62,7 +92,10 @@ def load_model(spec: dict[str, Any], records: dict[str, Record], where: str = "t
         for name, buffer in layer.named_buffers():
             setattr(layer, name, _take(records, f"layers.{i}.{name}", buffer, layer, i, where))
         layers.append(layer)
-    return Sequential(*layers)
+    model = Sequential(*layers)
+    with no_init():  # the weights are the file's: remember the initializer that drew them, draw nothing
+        model.init_parameters(create("initializer", spec["model"]["init"], "spec.model.init"))
+    return model
 
 
 def new_model(spec: dict[str, Any], max_bytes: int) -> Sequential:

@@ -8,7 +8,9 @@ import pytest
 import torch
 
 import minidl
+from minidl.workflow.experiments.study import Settings, study
 from minidl.workflow.files import FORMAT_VERSION
+from minidl.workflow.spec import normalize
 
 ROOT = Path(__file__).resolve().parents[3]
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -55,3 +57,30 @@ def test_trained_circle_model_reaches_about_one_percent_test_error() -> None:
     data = minidl.Circle(**loaded.spec["training"]["dataset"]["config"]).load(loaded.spec["training"]["seed"])
     errors = (loaded.model.eval()(data.test_x).argmax(1) != data.test_y).double().mean()
     assert float(errors) == history[-1]["test_error"]
+
+
+SPEC_EXAMPLES = [p for p in EXAMPLES if p.name != "circle_trained.minidl"]
+
+
+@pytest.mark.parametrize("path", SPEC_EXAMPLES, ids=[p.name for p in SPEC_EXAMPLES])
+def test_spec_examples_are_the_reports_setups(path: Path) -> None:
+    """What the README says the report's setups are: batch 10, no scheduler, SGD lr 0.05 or Adam lr 1e-3."""
+    loaded = minidl.load(path)
+    training = loaded.spec["training"]
+    assert loaded.kind == "spec" and loaded.spec["model"]["init"]["component"] == "minidl:default"
+    assert (training["batch_size"], training["epochs"], training["scheduler"], training["seed"]) == (10, 200, None, 0)
+    loss, optimizer, lr = {"mse_sgd": ("MSELoss", "SGD", 0.05), "ce_adam": ("CrossEntropyLoss", "Adam", 1e-3)}[
+        path.stem.split("_", 2)[2]
+    ]
+    assert training["loss"]["component"] == f"minidl:{loss}"
+    assert training["optimizer"]["component"] == f"minidl:{optimizer}" and training["optimizer"]["config"]["lr"] == lr
+    dropout = [layer["config"]["p"] for layer in loaded.spec["model"]["layers"] if "Dropout" in layer["component"]]
+    assert dropout == ([0.1] * 3 if "_dropout_" in path.name else [])
+
+
+def test_relu_spec_examples_are_the_studys_report_rows() -> None:
+    """``relu_plain_*`` are exactly the rows of the README's results table (the study's losses group)."""
+    losses = next(group for group in study(Settings()) if group.key == "losses")
+    rows = {config.label: normalize(config.spec) for config in losses.configs}
+    assert minidl.load(ROOT / "specs" / "relu_plain_mse_sgd.minidl").spec == rows["MSE, SGD"]
+    assert minidl.load(ROOT / "specs" / "relu_plain_ce_adam.minidl").spec == rows["CE, Adam"]

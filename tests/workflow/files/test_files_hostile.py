@@ -22,15 +22,16 @@ def model_file(tmp_path: Path) -> Path:
 
 
 def expect_error(path: Path, pattern: str) -> SpecError:
+    """``minidl.load(path)`` raises a SpecError matching ``pattern``, in which ``{file}`` stands for the path."""
     with pytest.raises(SpecError) as info:
         minidl.load(path)
-    assert re.search(pattern, str(info.value)), str(info.value)
+    assert re.search(pattern.replace("{file}", re.escape(str(path))), str(info.value)), str(info.value)
     return info.value
 
 
 def test_empty_file(tmp_path: Path) -> None:
     (tmp_path / "e.minidl").write_bytes(b"")
-    expect_error(tmp_path / "e.minidl", r"^file: empty")
+    expect_error(tmp_path / "e.minidl", r"^{file}: empty")
 
 
 @pytest.mark.parametrize(
@@ -38,7 +39,7 @@ def test_empty_file(tmp_path: Path) -> None:
 )
 def test_wrong_magic(tmp_path: Path, data: bytes) -> None:
     (tmp_path / "x.minidl").write_bytes(data)
-    expect_error(tmp_path / "x.minidl", r"^file: not a minidl file")
+    expect_error(tmp_path / "x.minidl", r"^{file}: not a minidl file")
 
 
 def test_truncated_at_every_byte(model_file: Path, tmp_path: Path) -> None:
@@ -46,13 +47,12 @@ def test_truncated_at_every_byte(model_file: Path, tmp_path: Path) -> None:
     cut = tmp_path / "cut.minidl"
     for n in range(1, len(data)):
         cut.write_bytes(data[:n])
-        with pytest.raises(SpecError, match=r"^file: (truncated|not a minidl file)"):
-            minidl.load(cut)
+        expect_error(cut, r"^{file}: (truncated|not a minidl file)")
 
 
 def test_trailing_bytes(model_file: Path) -> None:
     model_file.write_bytes(model_file.read_bytes() + b"\x00")
-    expect_error(model_file, r"^file: 1 trailing bytes")
+    expect_error(model_file, r"^{file}: 1 trailing bytes")
 
 
 @pytest.mark.parametrize("junk", [b"\xc1", b"\xd9\x02\xff\xfe"])  # never-used byte; invalid UTF-8 in a str
@@ -61,14 +61,14 @@ def test_invalid_msgpack(model_file: Path, junk: bytes) -> None:
     model_file.write_bytes(
         data[:1] + msgpack.packb("format") + msgpack.packb("minidl") + msgpack.packb("version") + junk + data[30:]
     )
-    expect_error(model_file, r"^file: invalid msgpack")
+    expect_error(model_file, r"^{file}: invalid msgpack")
 
 
 def test_deep_nesting(tmp_path: Path) -> None:
     head = b"\x82" + msgpack.packb("format") + msgpack.packb("minidl") + msgpack.packb("deep")
     path = tmp_path / "deep.minidl"
     path.write_bytes(head + b"\x91" * 100_000 + b"\xc0")
-    expect_error(path, r"^file: invalid msgpack \(StackError")
+    expect_error(path, r"^{file}: invalid msgpack \(StackError")
     path.write_bytes(head + b"\x91" * 900 + b"\xc0")  # within msgpack's limit: the walk must not recurse
     expect_error(path, r"^version: expected an int")
 
@@ -87,8 +87,8 @@ def test_duplicate_keys_are_named_with_their_place(model_file: Path, tmp_path: P
     path = tmp_path / "dup.minidl"
     path.write_bytes(raw_map(pairs))
     expect_error(path, r"^spec\.model\.layers\[0\]\.config: duplicate key 'p'")
-    path.write_bytes(raw_map([*pairs, (p("format"), p("minidl"))]))
-    expect_error(path, r"^file: duplicate key 'format'")
+    path.write_bytes(raw_map([*pairs[:-1], (p("format"), p("minidl")), pairs[-1]]))  # tensors stays last
+    expect_error(path, r"^{file}: duplicate key 'format'")
 
 
 def test_non_string_keys(model_file: Path, tmp_path: Path) -> None:
@@ -101,13 +101,27 @@ def test_non_string_keys(model_file: Path, tmp_path: Path) -> None:
     expect_error(path, r"^producer: map key b'minidl' is not a string")
     pairs[2] = (p("producer"), raw_map([(p(1), p("0.1.0"))]))
     path.write_bytes(raw_map(pairs))
-    expect_error(path, r"^file: invalid msgpack \(ValueError")  # msgpack itself refuses ints with strict_map_key
+    expect_error(path, r"^{file}: invalid msgpack \(ValueError")  # msgpack itself refuses ints with strict_map_key
 
 
 def test_extension_types_are_refused(model_file: Path, tmp_path: Path) -> None:
     doc = read_doc(model_file)
     doc["producer"]["minidl"] = msgpack.ExtType(5, b"code")
     expect_error(write_doc(tmp_path / "ext.minidl", doc), r"^producer\.minidl: msgpack extension type 5 is not allowed")
+
+
+def put_before_tensors(doc: dict[str, Any], key: str, value: Any) -> None:
+    """Add a top-level entry where the format allows one: before ``tensors``, which stays last."""
+    tensors = doc.pop("tensors")
+    doc[key] = value
+    doc["tensors"] = tensors
+
+
+def put_tensors_first(doc: dict[str, Any]) -> None:
+    """Move ``tensors`` right after ``format`` (the magic), breaking the rule that it comes last."""
+    items = list(doc.items())
+    doc.clear()
+    doc.update([items[0], ("tensors", dict(items)["tensors"]), *(i for i in items[1:] if i[0] != "tensors")])
 
 
 def table_entry(doc: dict[str, Any], name: str = "layers.0.weight") -> dict[str, Any]:
@@ -119,14 +133,15 @@ def set_crc(entry: dict[str, Any]) -> None:
 
 
 MODEL_CASES: dict[str, tuple[Callable[[dict[str, Any]], Any], str]] = {
-    "format id": (lambda d: d.update(format="minidl2"), r"^file: not a minidl file"),
+    "format id": (lambda d: d.update(format="minidl2"), r"^{file}: not a minidl file"),
     "newer version": (
         lambda d: d.update(version=2),
         r"^version: .*format version 2.*reads versions up to 1.*install minidl>=0\.1\.0",
     ),
     "version type": (lambda d: d.update(version="1"), r"^version: expected an int"),
     "unknown kind": (lambda d: d.update(kind="weights"), r"^kind: expected one of spec, model, checkpoint"),
-    "extra top key": (lambda d: d.update(code="import os"), r"^code: unexpected key"),
+    "extra top key": (lambda d: put_before_tensors(d, "code", "import os"), r"^code: unexpected key"),
+    "tensors not last": (put_tensors_first, r"^tensors: must be the last entry of the file's map, but 4 more follow"),
     "missing top key": (lambda d: d.pop("producer"), r"^producer: missing"),
     "producer type": (lambda d: d["producer"].update(components={}), r"^producer\.components: expected a list"),
     "unknown dtype": (
@@ -288,7 +303,7 @@ def test_broken_checkpoint_file(tmp_path: Path, case: str) -> None:
 
 
 def test_oversized_file_is_refused_before_reading(model_file: Path) -> None:
-    with pytest.raises(SpecError, match=r"^file: \d+ bytes is more than the limit of 100"):
+    with pytest.raises(SpecError, match=rf"^{re.escape(str(model_file))}: \d+ bytes is more than the limit of 100"):
         minidl.load(model_file, max_bytes=100)
 
 

@@ -91,3 +91,16 @@ def test_save_refuses_what_it_cannot_describe(tmp_path: Path) -> None:
         t.spec = None
         t.save_checkpoint(tmp_path / "c.minidl")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_loaded_model_is_ready_to_predict(tmp_path: Path) -> None:
+    """Evaluation mode after loading; training switches modes itself (test_files_resume: a checkpoint with
+    Dropout, loaded in evaluation mode, resumes bit for bit)."""
+    spec = tiny_spec(dropout=True)
+    minidl.save(minidl.build_model(spec, seed=2), tmp_path / "m.minidl", training=spec["training"])
+    minidl.save_spec(spec, tmp_path / "s.minidl")
+    for path in (tmp_path / "m.minidl", tmp_path / "s.minidl", save_checkpoint(tmp_path / "c.minidl")):
+        loaded = minidl.load(path)
+        assert not any(m.training for m in loaded.model.modules()), path.name
+        x = torch.rand(32, 2)
+        assert torch.equal(loaded.model(x), loaded.model(x)), path.name  # Dropout is off: predictions repeat
