@@ -25,7 +25,7 @@ def inputs(width: int, dtype: torch.dtype) -> list[torch.Tensor]:
 
 
 def test_there_are_examples_to_export() -> None:
-    assert len(SPECS) >= 9
+    assert any(p.name == "circle_trained.minidl" for p in SPECS), SPECS  # the glob looks in the right folder
 
 
 @pytest.mark.parametrize("dtype", DTYPES, ids=str)
