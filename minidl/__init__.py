@@ -31,6 +31,7 @@ from minidl.core import (
     TrainingDiverged,
 )
 from minidl.version import __version__ as __version__
+from minidl.workflow.export import export_onnx, load_safetensors, save_safetensors
 from minidl.workflow.files import LoadedFile, load, resume, save, save_spec
 from minidl.workflow.recipe import DEFAULT_SPEC, default_spec
 from minidl.workflow.spec import build_model, build_trainer
@@ -76,9 +77,12 @@ __all__ = [
     "build_model",
     "build_trainer",
     "default_spec",
+    "export_onnx",
     "gain",
     "load",
+    "load_safetensors",
     "resume",
     "save",
+    "save_safetensors",
     "save_spec",
 ]

@@ -17,7 +17,18 @@ from typing import NoReturn
 from minidl.core.errors import MinidlError, TrainingDiverged
 from minidl.version import __version__
 
-COMMANDS = ("train", "resume", "evaluate", "inspect", "components", "plugins", "experiments", "schema")
+COMMANDS = (
+    "train",
+    "resume",
+    "evaluate",
+    "inspect",
+    "components",
+    "plugins",
+    "experiments",
+    "export",
+    "import-weights",
+    "schema",
+)
 
 
 class Parser(argparse.ArgumentParser):
@@ -32,7 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"minidl {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name in COMMANDS:
-        importlib.import_module(f"minidl.cli.{name}_command").add_parser(sub)
+        importlib.import_module(f"minidl.cli.{name.replace('-', '_')}_command").add_parser(sub)
     return parser
 
 

@@ -17,6 +17,7 @@ from minidl.components.optim.optimizer import Optimizer
 from minidl.components.schedulers import Scheduler
 from minidl.core.config import Field, schema_of, validate_config
 from minidl.core.errors import MinidlError
+from minidl.core.lowering import lowers_to_onnx
 from minidl.core.module import Module
 
 KIND_BASES: dict[str, type] = {
@@ -147,6 +148,7 @@ class Catalog:
             "provider": entry.provider(),
             "summary": doc.split("\n\n")[0].replace("\n", " ").replace("``", ""),  # plain text for listings
             "parameters": [f.describe() for f in schema_of(entry.cls)],
+            **({"onnx": lowers_to_onnx(entry.cls)} if kind == "module" else {}),  # ``minidl export`` can lower it
         }
 
     def id_of(self, kind: str, obj: Any) -> str:

@@ -12,6 +12,7 @@ rates. Failures are AssertionErrors with messages that say what differed, so any
 """
 
 from minidl.testing.gradients import check_against_reference, check_finite_differences, copy_into_reference
+from minidl.testing.lowering import check_lowering, check_onnx_export
 from minidl.testing.modules import (
     check_call_order,
     check_config_roundtrip,
@@ -32,7 +33,9 @@ __all__ = [
     "check_finite_differences",
     "check_float32",
     "check_grad_accumulation",
+    "check_lowering",
     "check_module",
+    "check_onnx_export",
     "check_optimizer",
     "check_param_pairs",
     "check_repr",

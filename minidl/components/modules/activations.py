@@ -5,6 +5,7 @@ from __future__ import annotations
 import torch
 
 from minidl.components.modules.elementwise import Elementwise
+from minidl.core.lowering import OnnxGraph
 
 
 class ReLU(Elementwise):
@@ -16,6 +17,9 @@ class ReLU(Elementwise):
     def derivative(self, x: torch.Tensor, out: torch.Tensor) -> torch.Tensor:
         return out.sign()  # the output is >= 0, so its sign is exactly that 0/1 derivative, in one cheap op
 
+    def lower_onnx(self, graph: OnnxGraph, x: str) -> str:
+        return graph.node("Relu", [x])
+
 
 class Tanh(Elementwise):
     """``tanh(x)``; derivative ``1 - tanh(x)^2``."""
@@ -25,3 +29,6 @@ class Tanh(Elementwise):
 
     def derivative(self, x: torch.Tensor, out: torch.Tensor) -> torch.Tensor:
         return 1 - out * out
+
+    def lower_onnx(self, graph: OnnxGraph, x: str) -> str:
+        return graph.node("Tanh", [x])

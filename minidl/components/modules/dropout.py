@@ -7,6 +7,7 @@ from typing import Annotated
 import torch
 
 from minidl.core.config import Param
+from minidl.core.lowering import OnnxGraph
 from minidl.core.module import Module, require_forward
 
 
@@ -31,3 +32,7 @@ class Dropout(Module):
         mask = self._mask
         require_forward(self, mask)
         return grad_output * mask
+
+    def lower_onnx(self, graph: OnnxGraph, x: str) -> str:
+        """The identity: an exported model is the model in evaluation mode."""
+        return graph.node("Identity", [x])

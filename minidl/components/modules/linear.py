@@ -9,6 +9,7 @@ import torch
 from minidl.components.init import DefaultInit
 from minidl.core.config import Param
 from minidl.core.errors import ShapeError
+from minidl.core.lowering import OnnxGraph
 from minidl.core.module import Module, Parameter, require_forward
 
 
@@ -56,3 +57,10 @@ class Linear(Module):
 
     def extra_repr(self) -> str:
         return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"
+
+    def lower_onnx(self, graph: OnnxGraph, x: str) -> str:
+        """One ``Gemm`` node: ``x W^T + b`` (``transB``: the weight is stored out x in, as here)."""
+        inputs = [x, graph.constant(self.weight.value, "weight")]
+        if self.bias is not None:
+            inputs.append(graph.constant(self.bias.value, "bias"))
+        return graph.node("Gemm", inputs, transB=1)

@@ -15,6 +15,7 @@ from typing import Annotated, Any
 import torch
 
 from minidl import Module, Param, Parameter, ShapeError
+from minidl.core.lowering import OnnxGraph
 from minidl.core.module import require_forward
 
 
@@ -90,3 +91,15 @@ class BatchNorm1d(Module):
 
     def extra_repr(self) -> str:
         return f"{self.num_features}, eps={self.eps!r}, momentum={self.momentum!r}"
+
+    def lower_onnx(self, graph: OnnxGraph, x: str) -> str:
+        """Evaluation mode: ``BatchNormalization`` with the running statistics.
+
+        ``eps`` is added to the variance here, in the model's dtype, and the node's own epsilon is 0: an
+        ONNX attribute is a float32, which would round ``eps`` in a float64 model.
+        """
+        scale = graph.constant(self.weight.value, "weight")
+        shift = graph.constant(self.bias.value, "bias")
+        mean = graph.constant(self.running_mean, "running_mean")
+        var = graph.constant(self.running_var + self.eps, "running_var_plus_eps")
+        return graph.node("BatchNormalization", [x, scale, shift, mean, var], epsilon=0.0)

@@ -7,6 +7,7 @@ from typing import Annotated
 import torch
 
 from minidl import Elementwise, Param
+from minidl.core.lowering import OnnxGraph
 
 
 class ELU(Elementwise):
@@ -26,3 +27,10 @@ class ELU(Elementwise):
 
     def derivative(self, x: torch.Tensor, out: torch.Tensor) -> torch.Tensor:
         return torch.where(x > 0, 1.0, out + self.alpha)
+
+    def lower_onnx(self, graph: OnnxGraph, x: str) -> str:
+        """As the forward computes it (``exp(x) - 1``: ONNX has no expm1): ONNX's ``Elu`` takes a float32 alpha
+        and has no float64 kernel in onnxruntime."""
+        exp_minus_one = graph.node("Sub", [graph.node("Exp", [x]), graph.constant(1.0)])
+        negative = graph.node("Mul", [exp_minus_one, graph.constant(self.alpha)])
+        return graph.node("Where", [graph.node("Greater", [x, graph.constant(0.0)]), x, negative])

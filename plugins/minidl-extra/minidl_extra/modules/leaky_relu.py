@@ -7,6 +7,7 @@ from typing import Annotated
 import torch
 
 from minidl import Elementwise, Param
+from minidl.core.lowering import OnnxGraph
 
 
 class LeakyReLU(Elementwise):
@@ -24,3 +25,9 @@ class LeakyReLU(Elementwise):
 
     def derivative(self, x: torch.Tensor, out: torch.Tensor) -> torch.Tensor:
         return torch.full_like(x, self.negative_slope).masked_fill_(x > 0, 1.0)
+
+    def lower_onnx(self, graph: OnnxGraph, x: str) -> str:
+        """As the forward computes it: ONNX's ``LeakyRelu`` takes a float32 slope and has no float64 kernel
+        in onnxruntime."""
+        negative = graph.node("Mul", [x, graph.constant(self.negative_slope)])
+        return graph.node("Where", [graph.node("Greater", [x, graph.constant(0.0)]), x, negative])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import torch
 
 from minidl import Elementwise
+from minidl.core.lowering import OnnxGraph
 
 
 class Sigmoid(Elementwise):
@@ -15,3 +16,6 @@ class Sigmoid(Elementwise):
 
     def derivative(self, x: torch.Tensor, out: torch.Tensor) -> torch.Tensor:
         return out * (1 - out)
+
+    def lower_onnx(self, graph: OnnxGraph, x: str) -> str:
+        return graph.node("Sigmoid", [x])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import torch
 
 from minidl import Elementwise
+from minidl.core.lowering import OnnxGraph
 
 
 class SiLU(Elementwise):
@@ -16,3 +17,6 @@ class SiLU(Elementwise):
     def derivative(self, x: torch.Tensor, out: torch.Tensor) -> torch.Tensor:
         s = torch.sigmoid(x)
         return s * (1 + x * (1 - s))
+
+    def lower_onnx(self, graph: OnnxGraph, x: str) -> str:
+        return graph.node("Mul", [x, graph.node("Sigmoid", [x])])
