@@ -15,7 +15,7 @@
 from minidl.components.datasets import Circle, Dataset, DataSplit, SampledDataset
 from minidl.components.init import DefaultInit, HeNormal, Initializer, XavierNormal, gain
 from minidl.components.losses import CrossEntropyLoss, Loss, MSELoss
-from minidl.components.modules import Dropout, Elementwise, Linear, ReLU, Sequential, Tanh
+from minidl.components.modules import Dropout, Elementwise, InputFeatures, Linear, ReLU, Sequential, Tanh
 from minidl.components.optim import SGD, Adam, Optimizer
 from minidl.components.schedulers import ReduceLROnPlateau, Scheduler
 from minidl.core import (
@@ -53,6 +53,7 @@ __all__ = [
     "EpochMetrics",
     "HeNormal",
     "Initializer",
+    "InputFeatures",
     "Linear",
     "LoadedFile",
     "Loss",
