@@ -12,7 +12,7 @@
 ``import minidl`` imports no plugin and no Textual; the registry loads plugins on first use.
 """
 
-from minidl.components.datasets import Circle, Dataset, DataSplit, SampledDataset
+from minidl.components.datasets import Circle, Dataset, DataSplit, PooledDataset, SampledDataset, TwoGaussians
 from minidl.components.init import DefaultInit, HeNormal, Initializer, XavierNormal, gain
 from minidl.components.losses import CrossEntropyLoss, Loss, MSELoss
 from minidl.components.modules import Dropout, Elementwise, InputFeatures, Linear, ReLU, Sequential, Tanh
@@ -63,6 +63,7 @@ __all__ = [
     "Optimizer",
     "Param",
     "Parameter",
+    "PooledDataset",
     "ReLU",
     "ReduceLROnPlateau",
     "SampledDataset",
@@ -73,6 +74,7 @@ __all__ = [
     "Tanh",
     "Trainer",
     "TrainingDiverged",
+    "TwoGaussians",
     "XavierNormal",
     "build_model",
     "build_trainer",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from minidl.components.datasets import Circle
+from minidl.components.datasets import Circle, TwoGaussians
 from minidl.components.init import BUILTIN_INITIALIZERS
 from minidl.components.losses import CrossEntropyLoss, MSELoss
 from minidl.components.modules import Dropout, InputFeatures, Linear, ReLU, Tanh
@@ -45,3 +45,4 @@ def register_schedulers(register: Register) -> None:
 @hookimpl
 def register_datasets(register: Register) -> None:
     register(Circle, name="circle")
+    register(TwoGaussians, name="gaussians")
