@@ -55,6 +55,8 @@ class InputFeatures(Module):
     number of features chosen.
     """
 
+    in_features = 2
+
     def __init__(
         self,
         x1: Annotated[bool, _switch("x1")] = True,
