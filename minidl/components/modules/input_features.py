@@ -44,8 +44,10 @@ FEATURES: tuple[Feature, ...] = (
 )
 
 
-def _switch(feature: str) -> Param:
-    return Param(help=f"feed {feature} to the next layer")
+def _switch(name: str) -> Param:
+    """The declaration of one feature's switch; its help names the feature as the Playground writes it."""
+    label = next(f.label for f in FEATURES if f.name == name)
+    return Param(help=f"feed {label} to the next layer")
 
 
 class InputFeatures(Module):
@@ -61,11 +63,11 @@ class InputFeatures(Module):
         self,
         x1: Annotated[bool, _switch("x1")] = True,
         x2: Annotated[bool, _switch("x2")] = True,
-        x1_squared: Annotated[bool, _switch("x1²")] = False,
-        x2_squared: Annotated[bool, _switch("x2²")] = False,
-        x1_times_x2: Annotated[bool, _switch("x1·x2")] = False,
-        sin_x1: Annotated[bool, _switch("sin(x1)")] = False,
-        sin_x2: Annotated[bool, _switch("sin(x2)")] = False,
+        x1_squared: Annotated[bool, _switch("x1_squared")] = False,
+        x2_squared: Annotated[bool, _switch("x2_squared")] = False,
+        x1_times_x2: Annotated[bool, _switch("x1_times_x2")] = False,
+        sin_x1: Annotated[bool, _switch("sin_x1")] = False,
+        sin_x2: Annotated[bool, _switch("sin_x2")] = False,
     ) -> None:
         super().__init__()
         self.x1, self.x2, self.x1_squared, self.x2_squared = x1, x2, x1_squared, x2_squared
