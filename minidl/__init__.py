@@ -12,10 +12,10 @@
 ``import minidl`` imports no plugin and no Textual; the registry loads plugins on first use.
 """
 
-from minidl.components.datasets import Circle, Dataset, DataSplit, SampledDataset
+from minidl.components.datasets import Circle, Dataset, DataSplit, PooledDataset, SampledDataset, TwoGaussians
 from minidl.components.init import DefaultInit, HeNormal, Initializer, XavierNormal, gain
 from minidl.components.losses import CrossEntropyLoss, Loss, MSELoss
-from minidl.components.modules import Dropout, Elementwise, Linear, ReLU, Sequential, Tanh
+from minidl.components.modules import Dropout, Elementwise, InputFeatures, Linear, ReLU, Sequential, Tanh
 from minidl.components.optim import SGD, Adam, Optimizer
 from minidl.components.schedulers import ReduceLROnPlateau, Scheduler
 from minidl.core import (
@@ -54,6 +54,7 @@ __all__ = [
     "EpochMetrics",
     "HeNormal",
     "Initializer",
+    "InputFeatures",
     "Linear",
     "LoadedFile",
     "Loss",
@@ -63,6 +64,7 @@ __all__ = [
     "Optimizer",
     "Param",
     "Parameter",
+    "PooledDataset",
     "ReLU",
     "ReduceLROnPlateau",
     "SampledDataset",
@@ -73,6 +75,7 @@ __all__ = [
     "Tanh",
     "Trainer",
     "TrainingDiverged",
+    "TwoGaussians",
     "XavierNormal",
     "build_model",
     "build_trainer",

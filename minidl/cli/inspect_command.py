@@ -35,9 +35,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     parser.set_defaults(run=run)
 
 
-def _output_shapes(model: Sequential, spec: dict[str, Any]) -> list[list[int | None] | None]:
+def _output_shapes(model: Sequential) -> list[list[int | None] | None]:
     """Each layer's output shape for a batch of any size (``None`` first), or ``None`` when unknown."""
-    width = spec["model"]["layers"][0]["config"].get("in_features")
+    width = getattr(model[0], "in_features", None)
     if width is None:
         return [None] * len(model)
     first = model.param()[0].value if model.param() else torch.empty(0)
@@ -71,7 +71,7 @@ def summary(loaded: minidl.LoadedFile, file: Path) -> dict[str, Any]:
     spec = loaded.spec
     model = loaded.model
     layers = []
-    for i, (ref, layer, shape) in enumerate(zip(spec["model"]["layers"], model, _output_shapes(model, spec))):
+    for i, (ref, layer, shape) in enumerate(zip(spec["model"]["layers"], model, _output_shapes(model))):
         parameters = sum(p.value.numel() for p in layer.param())
         buffers = sum(t.numel() for m in layer.modules() for _, t in m.named_buffers())
         layers.append(

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from minidl.components.datasets import Circle
+from minidl.components.datasets import Circle, TwoGaussians
 from minidl.components.init import BUILTIN_INITIALIZERS
 from minidl.components.losses import CrossEntropyLoss, MSELoss
-from minidl.components.modules import Dropout, Linear, ReLU, Tanh
+from minidl.components.modules import Dropout, InputFeatures, Linear, ReLU, Tanh
 from minidl.components.optim import SGD, Adam
 from minidl.components.schedulers import ReduceLROnPlateau
 from minidl.registry.hookspecs import Register, hookimpl
@@ -15,7 +15,7 @@ MINIDL_PLUGIN_API = 1
 
 @hookimpl
 def register_modules(register: Register) -> None:
-    for cls in (Linear, ReLU, Tanh, Dropout):
+    for cls in (Linear, ReLU, Tanh, Dropout, InputFeatures):
         register(cls)
 
 
@@ -45,3 +45,4 @@ def register_schedulers(register: Register) -> None:
 @hookimpl
 def register_datasets(register: Register) -> None:
     register(Circle, name="circle")
+    register(TwoGaussians, name="gaussians")

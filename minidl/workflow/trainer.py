@@ -93,6 +93,11 @@ class Trainer:
     def done(self) -> bool:
         return self.epoch >= self.epochs
 
+    @property
+    def train_targets(self) -> torch.Tensor:
+        """The training labels as the loss takes them: class indices, or one-hot rows (MSE)."""
+        return self._train_targets
+
     def request_stop(self) -> None:
         """Ask a running ``fit`` to return after the current epoch (thread-safe)."""
         self._stop.set()

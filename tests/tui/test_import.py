@@ -15,7 +15,9 @@ def test_import_minidl_does_not_import_textual() -> None:
 
 
 def test_tui_plain_modules_do_not_import_textual() -> None:
-    assert not _imports_textual("import minidl.tui, minidl.tui.session, minidl.tui.training, minidl.tui.fieldtext")
+    assert not _imports_textual(
+        "import minidl.tui, minidl.tui.session, minidl.tui.training, minidl.tui.fieldtext, minidl.tui.probes"
+    )
 
 
 def test_the_app_does() -> None:

@@ -1,4 +1,4 @@
-"""What a data set component produces: a classification train/test split."""
+"""What a data set component produces (a classification train/test split), and the shared ways of drawing one."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 import torch
 
-from minidl.core.config import Configurable
-from minidl.core.errors import ShapeError
+from minidl.core.config import Configurable, Param
+from minidl.core.errors import ConfigError, ShapeError
 
 
 @dataclass(frozen=True)
@@ -74,3 +74,56 @@ class SampledDataset(Dataset):
     def sample(self, n: int, generator: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
         """``n`` points ``(n, features)`` and their class labels ``(n,)``, drawn from ``generator``."""
         raise NotImplementedError
+
+
+N_TRAIN = Param(ge=1, le=10_000_000, help="number of training points")
+N_TEST = Param(ge=1, le=10_000_000, help="number of test points")
+LABEL_NOISE = Param(ge=0.0, le=0.5, help="fraction of all labels (train and test) flipped, chosen from the seed")
+
+
+class PooledDataset(SampledDataset):
+    """One pool of ``n_train + n_test`` points drawn at once, a fraction ``label_noise`` of its labels flipped, then
+    split in order: the first ``n_train`` points train, the rest test.
+
+    So the split ratio is ``n_train / (n_train + n_test)``, and a new ratio at the same total
+    (:func:`split_sizes`) re-splits the same points with the same labels, like the Playground's slider.
+    Subclasses set ``label_noise`` besides ``n_train`` and ``n_test`` and write ``sample``.
+    """
+
+    label_noise: float = 0.0
+
+    def load(self, seed: int) -> DataSplit:
+        generator = torch.Generator().manual_seed(seed)
+        x, y = self.sample(self.n_train + self.n_test, generator)
+        y = flip_labels(y, self.label_noise, self.num_classes, generator)
+        n = self.n_train
+        return DataSplit(x[:n], y[:n], x[n:], y[n:], num_classes=self.num_classes)
+
+
+def flip_labels(labels: torch.Tensor, fraction: float, num_classes: int, generator: torch.Generator) -> torch.Tensor:
+    """``labels`` with ``round(fraction * n)`` of them, chosen by ``generator``, moved to another class at random.
+
+    Draws nothing from ``generator`` (and returns ``labels`` itself) when no label is to flip.
+    """
+    count = round(fraction * labels.shape[0])
+    if count == 0:
+        return labels
+    chosen = torch.randperm(labels.shape[0], generator=generator)[:count]
+    shift = torch.randint(1, num_classes, (count,), generator=generator)
+    flipped = labels.clone()
+    flipped[chosen] = (labels[chosen] + shift) % num_classes
+    return flipped
+
+
+def split_sizes(total: int, train_ratio: float) -> dict[str, int]:
+    """``{"n_train": ..., "n_test": ...}`` for ``total`` points with ``train_ratio`` of them training.
+
+    Both counts are at least 1; raises ConfigError when that is impossible.
+    """
+    n_train = round(total * train_ratio)
+    if not 1 <= n_train < total:
+        raise ConfigError(
+            f"split: {total} points at train ratio {train_ratio:g} leave {n_train} for training and "
+            f"{total - n_train} for testing; each needs at least 1"
+        )
+    return {"n_train": n_train, "n_test": total - n_train}

@@ -7,22 +7,27 @@ from typing import Annotated
 
 import torch
 
-from minidl.components.datasets.base import SampledDataset
-from minidl.core.config import Param
+from minidl.components.datasets.base import LABEL_NOISE, N_TEST, N_TRAIN, PooledDataset
 
 RADIUS = 1.0 / math.sqrt(2.0 * math.pi)
 
 
-class Circle(SampledDataset):
-    """Two classes of equal expected size: the disk of radius ``1/sqrt(2*pi)`` has area exactly 1/2."""
+class Circle(PooledDataset):
+    """Two classes of equal expected size: the disk of radius ``1/sqrt(2*pi)`` has area exactly 1/2.
+
+    With the defaults (no label noise) the points and labels are the report's, the same for a seed
+    as before the pool and the noise existed.
+    """
 
     def __init__(
         self,
-        n_train: Annotated[int, Param(ge=1, le=10_000_000, help="number of training points")] = 1000,
-        n_test: Annotated[int, Param(ge=1, le=10_000_000, help="number of test points")] = 1000,
+        n_train: Annotated[int, N_TRAIN] = 1000,
+        n_test: Annotated[int, N_TEST] = 1000,
+        label_noise: Annotated[float, LABEL_NOISE] = 0.0,
     ) -> None:
         self.n_train = n_train
         self.n_test = n_test
+        self.label_noise = label_noise
 
     def sample(self, n: int, generator: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
         x = torch.rand(n, 2, generator=generator)
