@@ -16,6 +16,7 @@ import torch
 
 from minidl.core.config import Param
 from minidl.core.errors import ConfigError, ShapeError
+from minidl.core.lowering import OnnxGraph
 from minidl.core.module import Module, require_forward
 
 Tensor = torch.Tensor
@@ -23,25 +24,57 @@ Tensor = torch.Tensor
 
 @dataclass(frozen=True)
 class Feature:
-    """One feature: its value from ``(x1, x2)`` and its backward ``(g, x1, x2) -> (dL/dx1, dL/dx2)``.
+    """One feature: its value from ``(x1, x2)``, its backward ``(g, x1, x2) -> (dL/dx1, dL/dx2)`` and its ONNX nodes.
 
     A partial derivative that is identically zero is ``None``, so backward adds nothing for it.
+    ``lower(graph, x1, x2)`` names the graph's value of the feature, given the graph's names of x1 and x2.
     """
 
     name: str
     label: str
     value: Callable[[Tensor, Tensor], Tensor]
     backward: Callable[[Tensor, Tensor, Tensor], tuple[Tensor | None, Tensor | None]]
+    lower: Callable[[OnnxGraph, str, str], str]
 
 
 FEATURES: tuple[Feature, ...] = (
-    Feature("x1", "x1", lambda a, b: a, lambda g, a, b: (g, None)),
-    Feature("x2", "x2", lambda a, b: b, lambda g, a, b: (None, g)),
-    Feature("x1_squared", "x1²", lambda a, b: a * a, lambda g, a, b: (2 * a * g, None)),
-    Feature("x2_squared", "x2²", lambda a, b: b * b, lambda g, a, b: (None, 2 * b * g)),
-    Feature("x1_times_x2", "x1·x2", lambda a, b: a * b, lambda g, a, b: (b * g, a * g)),
-    Feature("sin_x1", "sin(x1)", lambda a, b: a.sin(), lambda g, a, b: (a.cos() * g, None)),
-    Feature("sin_x2", "sin(x2)", lambda a, b: b.sin(), lambda g, a, b: (None, b.cos() * g)),
+    Feature("x1", "x1", lambda a, b: a, lambda g, a, b: (g, None), lambda graph, a, b: a),
+    Feature("x2", "x2", lambda a, b: b, lambda g, a, b: (None, g), lambda graph, a, b: b),
+    Feature(
+        "x1_squared",
+        "x1²",
+        lambda a, b: a * a,
+        lambda g, a, b: (2 * a * g, None),
+        lambda graph, a, b: graph.node("Mul", [a, a]),
+    ),
+    Feature(
+        "x2_squared",
+        "x2²",
+        lambda a, b: b * b,
+        lambda g, a, b: (None, 2 * b * g),
+        lambda graph, a, b: graph.node("Mul", [b, b]),
+    ),
+    Feature(
+        "x1_times_x2",
+        "x1·x2",
+        lambda a, b: a * b,
+        lambda g, a, b: (b * g, a * g),
+        lambda graph, a, b: graph.node("Mul", [a, b]),
+    ),
+    Feature(
+        "sin_x1",
+        "sin(x1)",
+        lambda a, b: a.sin(),
+        lambda g, a, b: (a.cos() * g, None),
+        lambda graph, a, b: graph.node("Sin", [a]),
+    ),
+    Feature(
+        "sin_x2",
+        "sin(x2)",
+        lambda a, b: b.sin(),
+        lambda g, a, b: (None, b.cos() * g),
+        lambda graph, a, b: graph.node("Sin", [b]),
+    ),
 )
 
 
@@ -104,3 +137,10 @@ class InputFeatures(Module):
                 if partial is not None:
                     partials[column].append(partial)
         return torch.stack([functools.reduce(torch.add, p) if p else torch.zeros_like(a) for p in partials], 1)
+
+    def lower_onnx(self, graph: OnnxGraph, x: str) -> str:
+        """The input's two columns (``Gather``), each chosen feature's nodes, then ``Concat`` in the forward's order."""
+        if self._identity:
+            return x
+        a, b = (graph.node("Gather", [x, graph.constant(torch.tensor([i]))], axis=1) for i in (0, 1))
+        return graph.node("Concat", [f.lower(graph, a, b) for f in self.features], axis=1)

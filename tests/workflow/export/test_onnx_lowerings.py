@@ -31,6 +31,19 @@ def test_builtin_lowering_equals_forward(cls, config) -> None:
     check_lowering(cls, config, input_shape=(5, 4))
 
 
+@pytest.mark.parametrize(
+    "features",
+    [
+        {},
+        {"x1": False, "sin_x2": True},
+        dict.fromkeys(("x1_squared", "x2_squared", "x1_times_x2", "sin_x1", "sin_x2"), True),
+    ],
+    ids=["identity", "x2-sin_x2", "all"],
+)
+def test_input_features_lowering_equals_forward(features) -> None:
+    check_lowering(minidl.InputFeatures, features, input_shape=(5, 2))
+
+
 def test_every_builtin_module_exports_and_the_registry_says_so() -> None:
     names = registry.names("module")
     builtins = [n for n in names if registry.provider("module", n)["distribution"] == "minidl"]
