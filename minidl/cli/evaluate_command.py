@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import minidl
+from minidl.cli.options import add_threads_option
 from minidl.core.errors import SpecError
 
 
@@ -19,6 +20,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("file", type=Path, metavar="FILE", help="a .minidl model or checkpoint file")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    add_threads_option(parser)
     parser.set_defaults(run=run)
 
 
