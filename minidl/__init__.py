@@ -9,83 +9,57 @@
     model.backward(loss.backward())
     optimizer.step(); optimizer.zero_grad()
 
-``import minidl`` imports no plugin and no Textual; the registry loads plugins on first use.
+``import minidl`` is lazy (PEP 562): each public name is imported on first use, so the ``minidl``
+command can install its Ctrl-C handling before torch is imported. No plugin and no Textual is
+imported until needed; the registry loads plugins on first use.
 """
 
-from minidl.components.datasets import Circle, Dataset, DataSplit, PooledDataset, SampledDataset, TwoGaussians
-from minidl.components.init import DefaultInit, HeNormal, Initializer, XavierNormal, gain
-from minidl.components.losses import CrossEntropyLoss, Loss, MSELoss
-from minidl.components.modules import Dropout, Elementwise, InputFeatures, Linear, ReLU, Sequential, Tanh
-from minidl.components.optim import SGD, Adam, Optimizer
-from minidl.components.schedulers import ReduceLROnPlateau, Scheduler
-from minidl.core import (
-    CallOrderError,
-    ConfigError,
-    Configurable,
-    MinidlError,
-    Module,
-    Param,
-    Parameter,
-    ShapeError,
-    SpecError,
-    TrainingDiverged,
-)
-from minidl.version import __version__ as __version__
-from minidl.workflow.export import export_onnx, load_safetensors, save_safetensors
-from minidl.workflow.files import LoadedFile, load, resume, save, save_spec
-from minidl.workflow.recipe import DEFAULT_SPEC, default_spec
-from minidl.workflow.spec import build_model, build_trainer
-from minidl.workflow.trainer import EpochMetrics, Trainer
+from importlib import import_module as _import_module
 
-__all__ = [
-    "DEFAULT_SPEC",
-    "SGD",
-    "Adam",
-    "CallOrderError",
-    "Circle",
-    "ConfigError",
-    "Configurable",
-    "CrossEntropyLoss",
-    "DataSplit",
-    "Dataset",
-    "DefaultInit",
-    "Dropout",
-    "Elementwise",
-    "EpochMetrics",
-    "HeNormal",
-    "Initializer",
-    "InputFeatures",
-    "Linear",
-    "LoadedFile",
-    "Loss",
-    "MSELoss",
-    "MinidlError",
-    "Module",
-    "Optimizer",
-    "Param",
-    "Parameter",
-    "PooledDataset",
-    "ReLU",
-    "ReduceLROnPlateau",
-    "SampledDataset",
-    "Scheduler",
-    "Sequential",
-    "ShapeError",
-    "SpecError",
-    "Tanh",
-    "Trainer",
-    "TrainingDiverged",
-    "TwoGaussians",
-    "XavierNormal",
-    "build_model",
-    "build_trainer",
-    "default_spec",
-    "export_onnx",
-    "gain",
-    "load",
-    "load_safetensors",
-    "resume",
-    "save",
-    "save_safetensors",
-    "save_spec",
-]
+from minidl.version import __version__ as __version__
+
+_EXPORTS: dict[str, tuple[str, ...]] = {
+    "minidl.components.datasets": ("Circle", "DataSplit", "Dataset", "PooledDataset", "SampledDataset", "TwoGaussians"),
+    "minidl.components.init": ("DefaultInit", "HeNormal", "Initializer", "XavierNormal", "gain"),
+    "minidl.components.losses": ("CrossEntropyLoss", "Loss", "MSELoss"),
+    "minidl.components.modules": ("Dropout", "Elementwise", "InputFeatures", "Linear", "ReLU", "Sequential", "Tanh"),
+    "minidl.components.optim": ("SGD", "Adam", "Optimizer"),
+    "minidl.components.schedulers": ("ReduceLROnPlateau", "Scheduler"),
+    "minidl.core": (
+        "CallOrderError",
+        "ConfigError",
+        "Configurable",
+        "MinidlError",
+        "Module",
+        "Param",
+        "Parameter",
+        "ShapeError",
+        "SpecError",
+        "TrainingDiverged",
+    ),
+    "minidl.workflow.export": ("export_onnx", "load_safetensors", "save_safetensors"),
+    "minidl.workflow.files": ("LoadedFile", "load", "resume", "save", "save_spec"),
+    "minidl.workflow.recipe": ("DEFAULT_SPEC", "default_spec"),
+    "minidl.workflow.spec": ("build_model", "build_trainer"),
+    "minidl.workflow.trainer": ("EpochMetrics", "Trainer"),
+}
+_HOME = {name: module for module, names in _EXPORTS.items() for name in names}
+# what an eager ``import minidl`` used to leave as attributes: ``minidl.registry.names(...)`` keeps working
+_SUBPACKAGES = ("components", "core", "registry", "workflow")
+
+__all__ = sorted(_HOME)
+
+
+def __getattr__(name: str) -> object:
+    if name in _HOME:
+        value = getattr(_import_module(_HOME[name]), name)
+    elif name in _SUBPACKAGES:
+        value = _import_module(f"{__name__}.{name}")
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()[name] = value  # later lookups are plain attribute reads
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_HOME, *_SUBPACKAGES})

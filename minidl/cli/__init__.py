@@ -1,8 +1,12 @@
 """The ``minidl`` command line: one module per sub-command, each with ``add_parser`` and ``run``.
 
 A user mistake (bad file, unknown component, bad option) prints one line on stderr and exits with
-status 2; a diverged training run exits with status 3; Ctrl-C exits with status 130 (files are
-written atomically, so an interrupted command leaves no partial file). Tracebacks are for bugs only.
+status 2; a diverged training run exits with status 3; Ctrl-C, SIGTERM and SIGHUP stop the command
+with one line and status 130, 143 and 129 (files are written atomically, so an interrupted command
+leaves no partial or temporary file). Tracebacks are for bugs only.
+
+Results and data go to stdout, progress and notes to stderr (``output.py``). Importing this package
+imports neither torch nor the commands: ``main`` first installs its signal handling, then imports them.
 """
 
 from __future__ import annotations
@@ -14,7 +18,8 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
-from minidl.core.errors import MinidlError, TrainingDiverged
+from minidl.cli import interrupts
+from minidl.cli.options import use_threads
 from minidl.version import __version__
 
 COMMANDS = (
@@ -39,7 +44,13 @@ class Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = Parser(prog="minidl", description="Train, inspect and manage minidl models.")
+    parser = Parser(
+        prog="minidl",
+        description="Train, inspect and manage minidl models.",
+        epilog="Results and data (epoch lines, tables, JSON, the files written) go to stdout; progress, notes "
+        "and errors to stderr, in a terminal or not. Exit status: 0 done, 2 a mistake in the input, 3 training "
+        "diverged, 130/143/129 stopped by Ctrl-C/SIGTERM/SIGHUP.",
+    )
     parser.add_argument("--version", action="version", version=f"minidl {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name in COMMANDS:
@@ -53,10 +64,19 @@ def _oserror_text(error: OSError) -> str:
     return str(error)
 
 
+@interrupts.handled()  # first of all, so that a signal during torch's import is handled too (see interrupts.py)
 def main(argv: Sequence[str] | None = None) -> int:
     try:
+        from minidl.core.errors import MinidlError, TrainingDiverged  # imports torch
+
         args = build_parser().parse_args(argv)
+        if "threads" in args:
+            use_threads(args.threads)
         return int(args.run(args) or 0)
+    except KeyboardInterrupt as error:  # first: the classes named below are imported inside this try
+        signum = interrupts.signal_of(error)
+        print(interrupts.message(signum), file=sys.stderr)
+        return 128 + signum
     except BrokenPipeError:  # ``minidl components | head``: the reader left; say nothing more
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
@@ -69,9 +89,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as error:
         print(f"minidl: error: {_oserror_text(error)}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print("minidl: interrupted", file=sys.stderr)
-        return 130
     except SystemExit as exit_:  # --help, --version and parser errors: return their status instead of exiting
         return exit_.code if isinstance(exit_.code, int) else 0 if exit_.code is None else 2
 

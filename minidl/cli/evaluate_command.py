@@ -15,7 +15,8 @@ from typing import Any
 
 import minidl
 from minidl import registry
-from minidl.cli.options import positive_int, seed
+from minidl.cli.options import add_threads_option, positive_int, seed
+from minidl.cli.output import note
 from minidl.core.errors import ConfigError, SpecError
 from minidl.workflow.fresh import SEED_OFFSET, FreshError, default_seed, fresh_error
 
@@ -43,6 +44,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "train and test sets' own points; torch keeps a seed's low 32 bits)",
     )
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    add_threads_option(parser)
     parser.set_defaults(run=run)
 
 
@@ -76,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _print(result: dict[str, Any], fresh: FreshError | None, training_seed: int) -> None:
     if result["kind"] == "spec":
-        print(
+        note(
             f"{result['file']} is a spec file (no weights): these are the scores of untrained weights "
             f"drawn from seed {training_seed}"
         )

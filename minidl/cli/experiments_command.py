@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import shlex
 import time
 from pathlib import Path
 
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
-
-from minidl.cli.options import positive_int
+from minidl.cli import interrupts
+from minidl.cli.options import DEFAULT_THREADS, add_threads_option, positive_int
+from minidl.cli.output import ProgressBar, note, say
+from minidl.core.errors import ConfigError
 from minidl.workflow import experiments
+from minidl.workflow.files.atomic import check_target
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -21,7 +23,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help="rerun the report's study (activations, inits, losses, optimizers, scheduler, dropout, plugins)",
         description="Train every configuration of the report's study over several seeds, in parallel, and write "
         "OUTPUT/README.md (tables of final-epoch mean and std), results.json and PNG figures "
-        "(figures need matplotlib: pip install 'minidl[experiments]').",
+        "(figures need matplotlib: pip install 'minidl[experiments]'). The files written are listed on stdout; "
+        "an existing report is replaced only with --force.",
     )
     parser.add_argument("--quick", action="store_true", help="a smoke test: 2 trials, 20 epochs, 200/200 points")
     parser.add_argument(
@@ -33,6 +36,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--output", type=Path, default=Path("minidl-experiments"), help="report folder (default: %(default)s)"
     )
+    parser.add_argument("--force", action="store_true", help="replace the files of an earlier report in OUTPUT")
+    add_threads_option(parser)
     parser.set_defaults(run=run)
 
 
@@ -42,29 +47,46 @@ def run(args: argparse.Namespace) -> int:
     else:
         settings = experiments.Settings(trials=args.trials or 10)
     groups = experiments.study(settings)
-    console = Console(stderr=True)
-    start = time.perf_counter()
-    columns = (TextColumn("trials"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn())
-    with Progress(*columns, console=console, disable=not console.is_terminal) as progress:
-        task = progress.add_task("trials", total=None)
-
-        def on_trial(done: int, total: int) -> None:
-            progress.update(task, completed=done, total=total)
-            if not console.is_terminal and done * 10 // total != (done - 1) * 10 // total:
-                console.print(f"trials {done}/{total} ({time.perf_counter() - start:.0f} s)")  # a log line per 10 %
-
-        summaries = experiments.run_study(groups, settings, args.jobs, on_trial)
-    seconds = time.perf_counter() - start
-    notes = []
-    try:
-        figures = experiments.write_figures(groups, summaries, args.output)
-    except experiments.MissingExtra as error:
-        figures = {}
-        notes.append(f"No figures: {error}.")
-        console.print(f"minidl: note: {error}; the report has tables only")
-    readme = experiments.write_report(args.output, groups, summaries, settings, _command(args), seconds, figures, notes)
-    print(f"wrote {readme}")
+    check_report_folder(args.output, groups, args.force)
+    with interrupts.stoppable():  # a signal unwinds: the pool's workers are ended, no partial file is left
+        start = time.perf_counter()
+        with ProgressBar("trials", log=True) as progress:
+            summaries = experiments.run_study(groups, settings, args.jobs, progress.update, threads=args.threads)
+        seconds = time.perf_counter() - start
+        notes = []
+        try:
+            figures = experiments.write_figures(groups, summaries, args.output)
+        except experiments.MissingExtra as error:
+            figures = {}
+            notes.append(f"No figures: {error}.")
+            note(f"{error}; the report has tables only")
+        command = _command(args)
+        readme = experiments.write_report(args.output, groups, summaries, settings, command, seconds, figures, notes)
+    for name in (readme.name, "results.json", *figures.values()):
+        say(f"wrote {args.output / name}")
     return 0
+
+
+def check_report_folder(folder: Path, groups: list[experiments.Group], force: bool) -> None:
+    """Before the study: every file of the report can be written in ``folder``, and replaces one only with ``force``."""
+    names, figures = experiments.report_files(groups)
+    try:
+        if not folder.exists():
+            check_target(folder)  # the report makes the folder: its parent must be a writable folder
+            return
+        if not folder.is_dir():
+            raise NotADirectoryError(errno.ENOTDIR, "is not a folder", os.fspath(folder))
+        files = [folder / name for name in names]
+        files += [folder / figure for figure in figures.values() if (folder / figure).parent.exists()]
+        there = [os.path.relpath(file, folder) for file in files if check_target(file)]
+    except OSError as error:
+        place = "" if error.filename == os.fspath(folder) else f"{error.filename}: "
+        raise ConfigError(f"--output {folder}: {place}{error.strerror}") from None
+    if there and not force:
+        raise ConfigError(
+            f"--output {folder}: holds an earlier report ({', '.join(there)}); pass --force to replace it, "
+            "or --output to write elsewhere"
+        )
 
 
 def _command(args: argparse.Namespace) -> str:
@@ -74,5 +96,6 @@ def _command(args: argparse.Namespace) -> str:
         "experiments",
         *(["--quick"] if args.quick else []),
         *(["--trials", str(args.trials)] if args.trials else []),
+        *(["--threads", str(args.threads)] if args.threads != DEFAULT_THREADS else []),
     ]
     return shlex.join([*words, "--jobs", str(args.jobs), "--output", str(args.output)])

@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-import minidl
 from minidl.cli.options import positive_int
-from minidl.cli.training import add_saving_options, fit_and_save, resumed_output
+from minidl.cli.training import add_saving_options, fit_and_save, plan_outputs, resumed_output
 from minidl.core.errors import ConfigError, SpecError
+from minidl.workflow.files import load
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -16,7 +16,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "resume",
         help="continue training from a checkpoint",
         description="Continue the run saved in CHECKPOINT: the next epochs are exactly those the original run "
-        "would have trained (same batches, same random draws).",
+        "would have trained (same batches, same random draws). The model is saved in the current folder as "
+        "CHECKPOINT's name without -checkpoint (or with -trained); --every N writes on in CHECKPOINT itself. "
+        "Any other existing file is replaced only with --force.",
     )
     parser.add_argument(
         "checkpoint_file", type=Path, metavar="CHECKPOINT", help="a checkpoint written by minidl train --every"
@@ -27,7 +29,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    loaded = minidl.load(args.checkpoint_file)
+    loaded = load(args.checkpoint_file)
     if loaded.kind != "checkpoint":
         raise SpecError(
             f"{args.checkpoint_file}: is a {loaded.kind} file, not a checkpoint; "
@@ -42,6 +44,6 @@ def run(args: argparse.Namespace) -> int:
             f"{args.checkpoint_file}: the run has already trained {trainer.epoch} of {trainer.epochs} epochs; "
             f"pass --epochs with a larger total to train further"
         )
-    output = args.output or resumed_output(args.checkpoint_file)
-    fit_and_save(trainer, output, args.every, args.checkpoint or args.checkpoint_file)
+    outputs = plan_outputs(args, resumed_output(args.checkpoint_file), continuing=args.checkpoint_file)
+    fit_and_save(trainer, outputs)
     return 0

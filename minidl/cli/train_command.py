@@ -6,12 +6,14 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-import minidl
 from minidl.cli.options import learning_rate, positive_int, seed
-from minidl.cli.training import add_saving_options, derived_output, fit_and_save
+from minidl.cli.training import add_saving_options, derived_output, fit_and_save, plan_outputs
 from minidl.core.errors import SpecError
+from minidl.workflow.files import load
 from minidl.workflow.recipe import default_spec
 from minidl.workflow.spec import build_trainer
+
+DEFAULT_OUTPUT = Path("default-recipe.minidl")
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -19,7 +21,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "train",
         help="train a model and print train/test loss and error per epoch",
         description="Train the spec in FILE (a .minidl spec or model file; its spec is trained from fresh weights "
-        "drawn from the seed) or, without FILE, minidl's default recipe; then save the model.",
+        "drawn from the seed) or, without FILE, minidl's default recipe; then save the model, by default as "
+        "FILE's name with -trained (or default-recipe.minidl) in the current folder. An existing file is replaced "
+        "only with --force; every path is checked before the first epoch. Epoch lines, and a line for every file "
+        "written, go to stdout; the progress bar (in a terminal) and errors go to stderr.",
     )
     parser.add_argument(
         "file", nargs="?", type=Path, metavar="FILE", help="a .minidl spec or model file (default: the default recipe)"
@@ -36,7 +41,7 @@ def spec_of(file: Path | None) -> dict[str, Any]:
     """The spec to train: the default recipe, or the one in ``file`` (which must have a training setup)."""
     if file is None:
         return default_spec()
-    loaded = minidl.load(file)
+    loaded = load(file)
     if loaded.kind == "checkpoint":
         raise SpecError(f"{file}: is a checkpoint; continue it with: minidl resume {file}")
     if loaded.spec["training"] is None:
@@ -59,7 +64,7 @@ def with_overrides(spec: dict[str, Any], args: argparse.Namespace) -> dict[str, 
 
 
 def run(args: argparse.Namespace) -> int:
-    trainer = build_trainer(with_overrides(spec_of(args.file), args))
-    output = args.output or (derived_output(args.file, "-trained") if args.file else Path("default-recipe.minidl"))
-    fit_and_save(trainer, output, args.every, args.checkpoint)
+    spec = with_overrides(spec_of(args.file), args)
+    outputs = plan_outputs(args, derived_output(args.file, "-trained") if args.file else DEFAULT_OUTPUT)
+    fit_and_save(build_trainer(spec), outputs)
     return 0

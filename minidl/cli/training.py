@@ -1,35 +1,46 @@
-"""What ``train`` and ``resume`` share: the progress display, periodic checkpoints, the final save.
+"""What ``train`` and ``resume`` share: where files go, checked before the first epoch; progress; saving.
 
-Metrics go to stdout, one line per epoch (pipe-friendly); the live progress bar goes to stderr.
-Every file is written atomically by ``minidl.save`` / ``Trainer.save_checkpoint``, so Ctrl-C leaves
-either the previous file or the new one, never half of one.
+Files: a command writes its files in the current folder unless ``--output``/``--checkpoint`` say
+otherwise, and replaces an existing file only with ``--force`` (``resume`` writing on in the
+checkpoint it continues is not a replacement). Every path is checked before the first epoch, so a
+path that cannot be written costs no training. Every file written is reported on stdout, also when
+the command is interrupted; writes are atomic (``workflow/files/atomic.py``), so a stop at any
+moment leaves the previous file or the new one, never half of one, and no temporary file.
 """
 
 from __future__ import annotations
 
 import argparse
+from dataclasses import dataclass
 from pathlib import Path
 
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
-
-import minidl
-from minidl.cli.options import positive_int
+from minidl.cli import interrupts
+from minidl.cli.options import add_threads_option, output_path, positive_int
+from minidl.cli.output import ProgressBar, say
+from minidl.core.errors import ConfigError
+from minidl.workflow.files import save
+from minidl.workflow.files.atomic import check_target
 from minidl.workflow.files.format import EXTENSION
+from minidl.workflow.files.held_signals import HeldSignals
 from minidl.workflow.trainer import EpochMetrics, Trainer
 
 CHECKPOINT_SUFFIX = "-checkpoint"
 
 
 def add_saving_options(parser: argparse.ArgumentParser) -> None:
-    """``--output``, ``--every`` and ``--checkpoint``, the options of every command that trains."""
+    """``--output``, ``--every``, ``--checkpoint``, ``--force``, ``--threads``: options of the commands that train."""
     parser.add_argument(
-        "--output", type=Path, help="where to save the trained model (default: derived from the input name)"
+        "--output", type=output_path, metavar="FILE", help="where to save the trained model (default: see above)"
     )
     parser.add_argument("--every", type=positive_int, metavar="N", help="save a checkpoint every N epochs")
     parser.add_argument(
-        "--checkpoint", type=Path, help=f"checkpoint file for --every (default: OUTPUT with {CHECKPOINT_SUFFIX})"
+        "--checkpoint",
+        type=output_path,
+        metavar="FILE",
+        help=f"the checkpoint file for --every (default: the model's name with {CHECKPOINT_SUFFIX})",
     )
+    parser.add_argument("--force", action="store_true", help="replace files that already exist")
+    add_threads_option(parser)
 
 
 def checkpoint_path(output: Path) -> Path:
@@ -38,45 +49,109 @@ def checkpoint_path(output: Path) -> Path:
 
 
 def derived_output(source: Path, suffix: str) -> Path:
-    """The model's default path: ``<input stem><suffix>.minidl`` beside the input."""
-    return source.with_name(source.name.removesuffix(EXTENSION) + suffix + EXTENSION)
+    """The model's default path: ``<input stem><suffix>.minidl`` in the current folder."""
+    return Path(source.name.removesuffix(EXTENSION) + suffix + EXTENSION)
 
 
 def resumed_output(checkpoint: Path) -> Path:
     """``run-checkpoint.minidl`` -> ``run.minidl``; any other name gets ``-trained`` (never the checkpoint itself)."""
     stem = checkpoint.name.removesuffix(EXTENSION)
     if stem.endswith(CHECKPOINT_SUFFIX) and stem != CHECKPOINT_SUFFIX:
-        return checkpoint.with_name(stem.removesuffix(CHECKPOINT_SUFFIX) + EXTENSION)
+        return Path(stem.removesuffix(CHECKPOINT_SUFFIX) + EXTENSION)
     return derived_output(checkpoint, "-trained")
 
 
-def print_epoch(m: EpochMetrics) -> None:
-    print(
-        f"epoch {m.epoch:4d}  train loss {m.train_loss:.4f} error {m.train_error:6.2%}  "
-        f"test loss {m.test_loss:.4f} error {m.test_error:6.2%}  lr {m.lr:.2e}  {m.seconds * 1000:.0f} ms",
-        flush=True,
-    )
+@dataclass(frozen=True)
+class Outputs:
+    """The files a training command will write, checked; ``replaced`` are those that exist now."""
+
+    model: Path
+    checkpoint: Path | None  # written every ``every`` epochs; None without --every
+    every: int | None
+    replaced: frozenset[Path]
 
 
-def fit_and_save(trainer: Trainer, output: Path, every: int | None, checkpoint: Path | None) -> None:
-    """Train to the planned epoch count with a progress bar, checkpointing every ``every`` epochs, then save."""
-    checkpoint = checkpoint or checkpoint_path(output)
-    columns = (TextColumn("epoch"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn())
-    console = Console(stderr=True)
-    with Progress(*columns, console=console, transient=True, disable=not console.is_terminal) as progress:
-        task = progress.add_task("epoch", total=trainer.epochs, completed=trainer.epoch)
+def plan_outputs(args: argparse.Namespace, model: Path, continuing: Path | None = None) -> Outputs:
+    """Check ``--output`` (default ``model``) and, with ``--every``, ``--checkpoint`` before any training.
+
+    ``continuing`` is the checkpoint ``resume`` started from: the default checkpoint, written on freely.
+    """
+    if args.checkpoint is not None and args.every is None:
+        raise ConfigError(f"--checkpoint {args.checkpoint}: checkpoints are written only with --every N")
+    model_path = args.output or model
+    targets = [(model_path, "--output", args.output is not None)]
+    checkpoint = None
+    if args.every is not None:
+        checkpoint = args.checkpoint or continuing or checkpoint_path(model_path)
+        if _same_file(checkpoint, model_path):
+            raise ConfigError(f"--output and the checkpoint are both {model_path}: name another with --checkpoint")
+        if continuing is None or not _same_file(checkpoint, continuing):  # writing on in it replaces nothing
+            targets.append((checkpoint, "--checkpoint", args.checkpoint is not None))
+    there = [(path, option, named) for path, option, named in targets if _exists(path, option, named)]
+    if there and not args.force:
+        raise ConfigError(
+            " and ".join(_where(*target) for target in there)
+            + ": already there; pass --force to replace, or "
+            + " and ".join(option for _, option, _ in there)
+            + " to write elsewhere"
+        )
+    return Outputs(model_path, checkpoint, args.every, frozenset(path for path, _, _ in there))
+
+
+def _where(path: Path, option: str, named: bool) -> str:
+    """How a message names a path: ``--output m.minidl`` or ``the default --output m.minidl``."""
+    return f"{option if named else f'the default {option}'} {path}"
+
+
+def _exists(path: Path, option: str, named: bool) -> bool:
+    """Whether ``path`` holds a file; a ConfigError, before any work, if it cannot be written."""
+    try:
+        return check_target(path)
+    except OSError as error:
+        raise ConfigError(f"{_where(path, option, named)}: {error.strerror}") from None
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    return a.resolve() == b.resolve()
+
+
+def fit_and_save(trainer: Trainer, outputs: Outputs) -> None:
+    """Train to the planned epoch count with a progress bar, writing the checkpoint every few epochs, then save.
+
+    A signal stops training at once but lets a save finish first (``HeldSignals``), so that the
+    files reported are exactly those on disk.
+    """
+    with interrupts.stoppable():  # from here on a signal unwinds, so that the files written can be reported
+        _fit(trainer, outputs)
+        last = trainer.history[-1]
+        scores = f"epoch {last.epoch}: test error {last.test_error:.2%}, train error {last.train_error:.2%}"
+        with HeldSignals():
+            save(trainer.model, outputs.model, training=trainer.spec["training"])
+            say(_saved("model", outputs.model, outputs, scores))
+
+
+def _fit(trainer: Trainer, outputs: Outputs) -> None:
+    saved: EpochMetrics | None = None  # the epoch in the checkpoint file, once one is written
+    with ProgressBar("epoch", trainer.epochs, trainer.epoch) as progress:
 
         def on_epoch(m: EpochMetrics) -> None:
-            print_epoch(m)
-            progress.update(task, completed=m.epoch)
-            if every is not None and m.epoch % every == 0:
-                trainer.save_checkpoint(checkpoint)
+            nonlocal saved
+            progress.say(str(m))
+            progress.update(m.epoch)
+            if outputs.checkpoint is not None and outputs.every is not None and m.epoch % outputs.every == 0:
+                with HeldSignals():
+                    trainer.save_checkpoint(outputs.checkpoint)
+                    saved = m
+            interrupts.check()
 
         trainer.callbacks.append(on_epoch)
         try:
             trainer.fit()
         finally:
             trainer.callbacks.remove(on_epoch)
-    minidl.save(trainer.model, output, training=trainer.spec["training"])
-    last = trainer.history[-1]
-    print(f"saved {output} (epoch {last.epoch}: test error {last.test_error:.2%}, train error {last.train_error:.2%})")
+            if saved is not None:
+                progress.say(_saved("checkpoint", outputs.checkpoint, outputs, f"epoch {saved.epoch}"))
+
+
+def _saved(kind: str, path: Path | None, outputs: Outputs, what: str) -> str:
+    return f"saved {kind} {path} ({what}" + ("; replaced the file that was there)" if path in outputs.replaced else ")")

@@ -42,6 +42,14 @@ class EpochMetrics:
     def as_dict(self) -> dict[str, float]:
         return asdict(self)
 
+    def __str__(self) -> str:
+        """The one-line progress report that ``minidl train`` and ``Trainer.fit(verbose=True)`` print."""
+        return (
+            f"epoch {self.epoch:4d}  train loss {self.train_loss:.4f} error {self.train_error:6.2%}  "
+            f"test loss {self.test_loss:.4f} error {self.test_error:6.2%}  lr {self.lr:.2e}  "
+            f"{self.seconds * 1000:.0f} ms"
+        )
+
 
 EpochCallback = Callable[[EpochMetrics], None]
 
@@ -102,14 +110,19 @@ class Trainer:
         """Ask a running ``fit`` to return after the current epoch (thread-safe)."""
         self._stop.set()
 
-    def fit(self, epochs: int | None = None) -> list[EpochMetrics]:
-        """Run up to ``epochs`` more epochs (default: until the planned total), stopping early on request."""
+    def fit(self, epochs: int | None = None, *, verbose: bool = False) -> list[EpochMetrics]:
+        """Run up to ``epochs`` more epochs (default: until the planned total), stopping early on request.
+
+        ``verbose=True`` prints one line per epoch (``str(metrics)``, what the ``minidl`` command prints).
+        """
         self._stop.clear()
         remaining = self.epochs - self.epoch if epochs is None else epochs
         for _ in range(remaining):
             if self._stop.is_set():
                 break
-            self.run_epoch()
+            metrics = self.run_epoch()
+            if verbose:
+                print(metrics, flush=True)
         return self.history
 
     def run_epoch(self) -> EpochMetrics:
@@ -123,7 +136,7 @@ class Trainer:
         if not math.isfinite(train_loss):
             self.diverged = TrainingDiverged(
                 f"epoch {self.epoch + 1}: the training loss became {train_loss} (learning rate "
-                f"{self.optimizer.lr:g}); training stopped. Lower the learning rate and reset."
+                f"{self.optimizer.lr:g}); training stopped. Lower the learning rate and start again."
             )
             raise self.diverged
         if self.scheduler is not None:

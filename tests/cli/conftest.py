@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import torch
 
 import minidl
 from minidl.cli import main
@@ -20,8 +21,15 @@ class Result:
 
 
 @pytest.fixture
-def cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., Result]:
-    """``cli("train", "--epochs", "2")`` runs ``minidl.cli.main`` and returns its status and output."""
+def cli(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Callable[..., Result]]:
+    """``cli("train", "--epochs", "2")`` runs ``minidl.cli.main`` in ``tmp_path`` and returns its status and output.
+
+    The commands write their files in the current folder and set torch's thread count: both are put back.
+    """
+    monkeypatch.chdir(tmp_path)
+    threads = torch.get_num_threads()
 
     def run(*argv: str | Path) -> Result:
         capsys.readouterr()
@@ -29,7 +37,8 @@ def cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., Result]:
         captured = capsys.readouterr()
         return Result(code, captured.out, captured.err)
 
-    return run
+    yield run
+    torch.set_num_threads(threads)
 
 
 def small_spec(**training: object) -> dict:

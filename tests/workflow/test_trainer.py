@@ -46,13 +46,25 @@ def test_fit_with_a_count_runs_that_many_epochs() -> None:
     assert trainer.epoch == 2 and not trainer.done
 
 
+def test_fit_verbose_prints_the_lines_the_command_prints(capsys: pytest.CaptureFixture[str]) -> None:
+    """``Trainer.fit()`` printed nothing: Python users get the CLI's line per epoch, from the same code."""
+    trainer = minidl.build_trainer(small_spec())
+    trainer.fit(2)
+    assert capsys.readouterr().out == ""
+    trainer.fit(verbose=True)
+    lines = capsys.readouterr().out.splitlines()
+    assert lines == [str(m) for m in trainer.history[2:]] and len(lines) == trainer.epochs - 2
+    assert lines[0].startswith(f"epoch    3  train loss {trainer.history[2].train_loss:.4f} error ")
+
+
 def test_divergence_is_refused_loudly() -> None:
     spec = small_spec()
     spec["training"]["optimizer"] = {"component": "SGD", "config": {"lr": 1e30}}
     spec["training"]["loss"] = {"component": "MSELoss", "config": {}}
     trainer = minidl.build_trainer(spec)
-    with pytest.raises(minidl.TrainingDiverged, match=r"epoch 1: the training loss became (nan|inf)"):
+    with pytest.raises(minidl.TrainingDiverged, match=r"epoch 1: the training loss became (nan|inf)") as caught:
         trainer.fit()
+    assert "reset" not in str(caught.value)  # the TUI's word; the message serves every interface
     assert trainer.history == []
     with pytest.raises(minidl.TrainingDiverged):
         trainer.run_epoch()

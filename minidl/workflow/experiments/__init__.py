@@ -7,7 +7,7 @@ summaries = experiments.run_study(groups, settings, jobs=2)
 """
 
 from minidl.workflow.experiments.figures import MissingExtra
-from minidl.workflow.experiments.report import write_figures, write_report
+from minidl.workflow.experiments.report import report_files, write_figures, write_report
 from minidl.workflow.experiments.runner import Summary, Trial, run_study, spec_key
 from minidl.workflow.experiments.study import Config, Group, Settings, study
 
@@ -18,6 +18,7 @@ __all__ = [
     "Settings",
     "Summary",
     "Trial",
+    "report_files",
     "run_study",
     "spec_key",
     "study",

@@ -11,6 +11,7 @@ from typing import Any
 
 from minidl.core.errors import MinidlError
 from minidl.workflow.experiments.runner import Summary
+from minidl.workflow.files.atomic import atomic_write
 
 
 class MissingExtra(MinidlError, ImportError):
@@ -71,5 +72,5 @@ def plot_group(title: str, rows: list[tuple[str, Summary]], path: Path) -> None:
     fig.suptitle(title)
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=110)
+    atomic_write(path, lambda file: fig.savefig(file, format="png", dpi=110))
     plt.close(fig)

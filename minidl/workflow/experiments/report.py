@@ -15,6 +15,7 @@ from minidl.version import __version__
 from minidl.workflow.experiments.figures import plot_group
 from minidl.workflow.experiments.runner import Summary, spec_key
 from minidl.workflow.experiments.study import Group, Settings
+from minidl.workflow.files.atomic import atomic_write
 
 # The report's published numbers (final epoch, 10 trials; see the seed README): test mean, std, train mean.
 PUBLISHED = {
@@ -32,12 +33,16 @@ def rows_of(group: Group, summaries: dict[str, Summary]) -> list[tuple[str, Summ
     return [(c.label, summaries[spec_key(c.spec)]) for c in group.configs]
 
 
+def report_files(groups: list[Group]) -> tuple[list[str], dict[str, str]]:
+    """What a report writes, relative to its folder: README.md and results.json, and each group's figure by key."""
+    return ["README.md", "results.json"], {g.key: f"figures/{g.key}.png" for g in groups if g.configs}
+
+
 def write_figures(groups: list[Group], summaries: dict[str, Summary], out: Path) -> dict[str, str]:
     """One PNG per group under ``out/figures``; returns the relative paths by group key."""
-    paths = {}
+    paths = report_files(groups)[1]
     for group in groups:
-        if group.configs:
-            paths[group.key] = f"figures/{group.key}.png"
+        if group.key in paths:
             plot_group(group.title, rows_of(group, summaries), out / paths[group.key])
     return paths
 
@@ -119,8 +124,9 @@ def write_report(
     if notes:
         lines += ["## Notes", "", *(f"- {note}" for note in notes), ""]
     readme = out / "README.md"
-    readme.write_text("\n".join(lines))
-    (out / "results.json").write_text(json.dumps(_results(groups, summaries, settings, command, versions), indent=1))
+    results = json.dumps(_results(groups, summaries, settings, command, versions), indent=1)
+    atomic_write(readme, lambda file: file.write("\n".join(lines).encode()))
+    atomic_write(out / "results.json", lambda file: file.write(results.encode()))
     return readme
 
 

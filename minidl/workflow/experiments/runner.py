@@ -1,8 +1,9 @@
-"""Running the study: every (configuration, seed) trial in its own worker process, one torch thread each.
+"""Running the study: every (configuration, seed) trial in its own worker process, one torch thread each by default.
 
 Identical specs that appear in several groups (the scheduler study's "no scheduler" row is the losses
 study's CE/Adam row) are trained once. A trial's result depends only on its spec and seed: workers
-are started with ``spawn`` and use one intra-op thread, so the number of workers changes nothing.
+are started with ``spawn`` and use a fixed number of intra-op threads, so the number of workers changes
+nothing (the number of threads can change the last bits of some reductions).
 """
 
 from __future__ import annotations
@@ -92,15 +93,19 @@ def run_trial(job: tuple[str, int]) -> tuple[str, Trial]:
     return key, Trial(seed, curves, diverged)
 
 
-def init_worker() -> None:
+def init_worker(threads: int = 1) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it terminates the pool
-    torch.set_num_threads(1)
+    torch.set_num_threads(threads)
 
 
 def run_study(
-    groups: list[Group], settings: Settings, jobs: int, on_trial: Callable[[int, int], None] | None = None
+    groups: list[Group],
+    settings: Settings,
+    jobs: int,
+    on_trial: Callable[[int, int], None] | None = None,
+    threads: int = 1,
 ) -> dict[str, Summary]:
-    """Train every trial of every configuration on ``jobs`` processes; summaries by ``spec_key``.
+    """Train every trial of every configuration on ``jobs`` processes (``threads`` each); summaries by ``spec_key``.
 
     ``on_trial(done, total)`` is called in this process after each finished trial.
     """
@@ -108,7 +113,7 @@ def run_study(
     work = [(key, seed) for key in keys for seed in settings.seeds]
     trials: dict[str, list[Trial]] = {key: [] for key in keys}
     context = multiprocessing.get_context("spawn")
-    with context.Pool(max(1, min(jobs, len(work))), initializer=init_worker) as pool:
+    with context.Pool(max(1, min(jobs, len(work))), initializer=init_worker, initargs=(threads,)) as pool:
         for done, (key, trial) in enumerate(pool.imap_unordered(run_trial, work), start=1):
             trials[key].append(trial)
             if on_trial is not None:

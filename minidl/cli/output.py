@@ -1,0 +1,108 @@
+"""Where the ``minidl`` command writes, the same in a terminal or not.
+
+- stdout: results and data: the per-epoch metrics, tables, JSON, and a line for every file written.
+  ``minidl train > log`` captures all of it; nothing else is mixed in.
+- stderr: everything else: the progress bar (drawn only when stderr is a terminal), notes, errors,
+  and the line an interrupted command ends with.
+
+Rich's progress bar cannot keep this rule: while it is live it redirects stdout into its own stream.
+So the bar is one line of plain text on stderr, redrawn in place and erased before each line of data.
+Nothing here is read as markup: names from users and plugins are printed exactly as they are.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from types import TracebackType
+
+
+def say(text: str) -> None:
+    """A line of results or data: stdout."""
+    print(text, flush=True)
+
+
+def note(text: str) -> None:
+    """Something the user should know that is not the result: stderr."""
+    print(f"minidl: note: {text}", file=sys.stderr, flush=True)
+
+
+class ProgressBar:
+    """``epoch 12/200 [###.......] 0:03, 0:41 left`` on stderr when it is a terminal.
+
+    Lines of data go through :meth:`say`, which erases the bar, prints the line on stdout and draws
+    the bar again below it, so that both streams stay readable on one screen. Without a terminal
+    there is no bar; with ``log=True`` a line of it is printed at every tenth of the total instead
+    (for long commands whose stdout has nothing until the end).
+    """
+
+    WIDTH = 24  # of the bar itself
+
+    def __init__(self, label: str, total: int | None = None, done: int = 0, *, log: bool = False) -> None:
+        self.label, self.total, self.done = label, total, done
+        self.stream = sys.stderr
+        self.shown = _is_terminal(self.stream)
+        self.log = log and not self.shown
+        self._first, self._start, self._drawn = done, time.perf_counter(), 0
+
+    def __enter__(self) -> ProgressBar:
+        self._draw()
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, traceback: TracebackType | None
+    ) -> None:
+        self._erase()
+
+    def update(self, done: int, total: int | None = None) -> None:
+        before, self.done, self.total = self.done, done, total if total is not None else self.total
+        if self.log and self.total and before * 10 // self.total != done * 10 // self.total:
+            print(self.text(), file=self.stream, flush=True)
+        self._draw()
+
+    def say(self, text: str) -> None:
+        self._erase()
+        say(text)
+        self._draw()
+
+    def text(self) -> str:
+        elapsed = time.perf_counter() - self._start
+        if not self.total:
+            return f"{self.label} {self.done} {_clock(elapsed)}"
+        filled = self.WIDTH * min(self.done, self.total) // self.total
+        text = f"{self.label} {self.done}/{self.total} [{'#' * filled}{'.' * (self.WIDTH - filled)}] {_clock(elapsed)}"
+        if self.done > self._first:
+            left = elapsed / (self.done - self._first) * (self.total - self.done)
+            text += f", {_clock(left)} left"
+        return text
+
+    def _draw(self) -> None:
+        if self.shown:
+            text = self.text()[: _columns(self.stream) - 1]  # never wrap: a wrapped line cannot be erased
+            self.stream.write("\r" + text.ljust(self._drawn))
+            self.stream.flush()
+            self._drawn = len(text)
+
+    def _erase(self) -> None:
+        if self.shown and self._drawn:
+            self.stream.write("\r" + " " * self._drawn + "\r")  # spaces, not escape codes: any terminal
+            self.stream.flush()
+            self._drawn = 0
+
+
+def _is_terminal(stream: object) -> bool:
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+def _columns(stream: object) -> int:
+    try:
+        return os.get_terminal_size(stream.fileno()).columns  # type: ignore[attr-defined]
+    except (AttributeError, OSError, ValueError):
+        return 80
+
+
+def _clock(seconds: float) -> str:
+    minutes, seconds = divmod(int(seconds), 60)
+    return f"{minutes}:{seconds:02d}"
