@@ -20,7 +20,7 @@ def test_importing_the_command_imports_neither_torch_nor_minidls_code() -> None:
 
 
 def test_every_public_name_resolves_and_is_listed() -> None:
-    assert minidl.__all__ == sorted(minidl.__all__) and len(minidl.__all__) == 44
+    assert minidl.__all__ == sorted(minidl.__all__) and len(minidl.__all__) == 50
     for name in minidl.__all__:
         assert getattr(minidl, name) is not None, name
     assert set(minidl.__all__) <= set(dir(minidl))

@@ -6,6 +6,8 @@ import argparse
 from pathlib import Path
 
 import minidl
+from minidl.cli.options import output_path
+from minidl.cli.output import say
 from minidl.cli.output_path import check_output
 from minidl.core.errors import SpecError
 
@@ -24,15 +26,17 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("file", type=Path, metavar="FILE", help="a .minidl model or checkpoint file")
     parser.add_argument("--format", choices=tuple(SUFFIXES), default="onnx", help="what to write (default: onnx)")
     parser.add_argument(
-        "--output", type=Path, help="where to write (default: FILE's name with .onnx or .safetensors, beside it)"
+        "--output",
+        type=output_path,
+        help="where to write (default: FILE's name with .onnx or .safetensors, in the current folder)",
     )
     parser.add_argument("--force", action="store_true", help="replace the output file if it exists")
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    output = args.output or args.file.with_suffix(SUFFIXES[args.format])
-    check_output(output, args.force)
+    output = args.output or Path(args.file.name).with_suffix(SUFFIXES[args.format])
+    check_output(output, args.force, named=args.output is not None)
     loaded = minidl.load(args.file)
     if loaded.kind == "spec":
         raise SpecError(
@@ -42,5 +46,5 @@ def run(args: argparse.Namespace) -> int:
         minidl.export_onnx(loaded.model, output)
     else:
         minidl.save_safetensors(loaded.model, output, training=loaded.spec["training"])
-    print(f"wrote {output}")
+    say(f"wrote {output}")
     return 0

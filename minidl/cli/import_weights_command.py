@@ -6,6 +6,8 @@ import argparse
 from pathlib import Path
 
 import minidl
+from minidl.cli.options import output_path
+from minidl.cli.output import say
 from minidl.cli.output_path import check_output
 from minidl.workflow.files.format import EXTENSION
 
@@ -26,16 +28,20 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help="a .minidl spec, model or checkpoint file whose spec the weights fit (default: the spec minidl "
         "export wrote into WEIGHTS)",
     )
-    parser.add_argument("--output", type=Path, help=f"the model file to write (default: WEIGHTS with {EXTENSION})")
+    parser.add_argument(
+        "--output",
+        type=output_path,
+        help=f"the model file to write (default: WEIGHTS' name with {EXTENSION}, in the current folder)",
+    )
     parser.add_argument("--force", action="store_true", help="replace the output file if it exists")
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    output = args.output or args.weights.with_suffix(EXTENSION)
-    check_output(output, args.force)
+    output = args.output or Path(args.weights.name).with_suffix(EXTENSION)
+    check_output(output, args.force, named=args.output is not None)
     spec = None if args.spec is None else minidl.load(args.spec).spec
     loaded = minidl.load_safetensors(args.weights, spec)
     minidl.save(loaded.model, output, training=loaded.spec["training"])
-    print(f"wrote {output}")
+    say(f"wrote {output}")
     return 0

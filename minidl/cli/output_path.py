@@ -1,24 +1,34 @@
-"""Checked before any work by each command that writes a file: the path can be written; replacing is asked for."""
+"""Checked before any work by each command that writes a file: the path can be written; replacing is asked for.
+
+``workflow/files/atomic.check_target`` knows what can be written; this module says it the command
+line's way, naming the option (``--output m.minidl``, or ``the default --output m.minidl`` when the
+user did not name the path).
+"""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from minidl.core.errors import ConfigError
+from minidl.workflow.files.atomic import check_target
 
 
-def check_output(path: Path, force: bool) -> None:
-    """Raise ConfigError (one line saying what to fix) unless a regular file can be written at ``path``."""
-    folder = path.parent
-    if path.is_dir():
-        raise ConfigError(f"{path}: is a folder; name a file to write")
-    if not folder.is_dir():
-        raise ConfigError(f"{path}: the folder {folder} does not exist; create it or choose another path")
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise ConfigError(f"{path}: cannot write in the folder {folder} (permission denied); choose another path")
-    if path.exists() or path.is_symlink():
-        if not path.is_file():
-            raise ConfigError(f"{path}: is not a regular file (a device, pipe or broken link); choose another path")
-        if not force:
-            raise ConfigError(f"{path}: already exists; pass --force to replace it")
+def where(path: Path, option: str, named: bool) -> str:
+    """How a message names a path: ``--output m.minidl`` or ``the default --output m.minidl``."""
+    return f"{option if named else f'the default {option}'} {path}"
+
+
+def exists(path: Path, option: str, named: bool) -> bool:
+    """Whether ``path`` holds a file; a ConfigError, before any work, if it cannot be written."""
+    try:
+        return check_target(path)
+    except OSError as error:
+        raise ConfigError(f"{where(path, option, named)}: {error.strerror}") from None
+
+
+def check_output(path: Path, force: bool, *, option: str = "--output", named: bool = True) -> None:
+    """Raise ConfigError (one line saying what to fix) unless ``path`` can be written, and replaced if it exists."""
+    if exists(path, option, named) and not force:
+        raise ConfigError(
+            f"{where(path, option, named)}: already there; pass --force to replace, or {option} to write elsewhere"
+        )

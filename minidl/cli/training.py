@@ -17,9 +17,9 @@ from pathlib import Path
 from minidl.cli import interrupts
 from minidl.cli.options import add_threads_option, output_path, positive_int
 from minidl.cli.output import ProgressBar, say
+from minidl.cli.output_path import exists, where
 from minidl.core.errors import ConfigError
 from minidl.workflow.files import save
-from minidl.workflow.files.atomic import check_target
 from minidl.workflow.files.format import EXTENSION
 from minidl.workflow.files.held_signals import HeldSignals
 from minidl.workflow.trainer import EpochMetrics, Trainer
@@ -87,28 +87,15 @@ def plan_outputs(args: argparse.Namespace, model: Path, continuing: Path | None 
             raise ConfigError(f"--output and the checkpoint are both {model_path}: name another with --checkpoint")
         if continuing is None or not _same_file(checkpoint, continuing):  # writing on in it replaces nothing
             targets.append((checkpoint, "--checkpoint", args.checkpoint is not None))
-    there = [(path, option, named) for path, option, named in targets if _exists(path, option, named)]
+    there = [(path, option, named) for path, option, named in targets if exists(path, option, named)]
     if there and not args.force:
         raise ConfigError(
-            " and ".join(_where(*target) for target in there)
+            " and ".join(where(*target) for target in there)
             + ": already there; pass --force to replace, or "
             + " and ".join(option for _, option, _ in there)
             + " to write elsewhere"
         )
     return Outputs(model_path, checkpoint, args.every, frozenset(path for path, _, _ in there))
-
-
-def _where(path: Path, option: str, named: bool) -> str:
-    """How a message names a path: ``--output m.minidl`` or ``the default --output m.minidl``."""
-    return f"{option if named else f'the default {option}'} {path}"
-
-
-def _exists(path: Path, option: str, named: bool) -> bool:
-    """Whether ``path`` holds a file; a ConfigError, before any work, if it cannot be written."""
-    try:
-        return check_target(path)
-    except OSError as error:
-        raise ConfigError(f"{_where(path, option, named)}: {error.strerror}") from None
 
 
 def _same_file(a: Path, b: Path) -> bool:

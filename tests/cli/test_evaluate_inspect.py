@@ -91,9 +91,11 @@ def test_evaluate_fresh_points(cli, trained: Path) -> None:
 def test_evaluate_a_spec_file_says_its_weights_are_untrained(cli, spec_file: Path) -> None:
     result = cli("evaluate", spec_file)
     assert result.code == 0, result.err
-    assert result.out.splitlines()[0] == (
-        f"{spec_file} is a spec file (no weights): these are the scores of untrained weights drawn from seed 7"
-    )
+    assert result.err.splitlines() == [  # a note, on stderr: stdout keeps the table alone
+        f"minidl: note: {spec_file} is a spec file (no weights): these are the scores of untrained weights "
+        "drawn from seed 7"
+    ]
+    assert result.out.splitlines()[1].startswith("train")
     assert json.loads(cli("evaluate", spec_file, "--json").out)["kind"] == "spec"
 
 

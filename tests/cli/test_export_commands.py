@@ -22,10 +22,10 @@ def model_file(tmp_path: Path) -> Path:
     return path
 
 
-def test_export_onnx_writes_beside_the_model_by_default(cli, model_file: Path) -> None:
+def test_export_onnx_writes_in_the_current_folder_by_default(cli, model_file: Path) -> None:
     ort = pytest.importorskip("onnxruntime")
-    result = cli("export", model_file)
-    assert (result.code, result.out, result.err) == (0, f"wrote {model_file.with_suffix('.onnx')}\n", "")
+    result = cli("export", model_file)  # the cli fixture runs in tmp_path, model_file's folder
+    assert (result.code, result.out, result.err) == (0, "wrote net.onnx\n", "")
     session = ort.InferenceSession(str(model_file.with_suffix(".onnx")), providers=["CPUExecutionProvider"])
     x = torch.rand(3, 2)
     (y,) = session.run(None, {"x": x.numpy()})
@@ -59,12 +59,12 @@ def test_output_paths_are_checked_before_any_work(cli, model_file: Path, tmp_pat
     existing.write_bytes(b"keep me")
     result = cli("export", model_file)
     assert_one_line_error(result)
-    assert "net.onnx: already exists; pass --force to replace it" in result.err
+    assert "the default --output net.onnx: already there; pass --force to replace" in result.err
     assert existing.read_bytes() == b"keep me"
     assert cli("export", model_file, "--force").code == 0 and existing.read_bytes() != b"keep me"
     for output, message in [
-        (tmp_path / "missing" / "m.onnx", "does not exist; create it or choose another path"),
-        (tmp_path, "is a folder; name a file to write"),
+        (tmp_path / "missing" / "m.onnx", f"the folder {tmp_path / 'missing'} does not exist"),
+        (tmp_path, "is a folder, not a file"),
     ]:
         result = cli("export", model_file, "--output", output)
         assert_one_line_error(result)
