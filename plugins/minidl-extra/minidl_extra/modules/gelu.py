@@ -6,7 +6,7 @@ import math
 
 import torch
 
-from minidl import Elementwise
+from minidl.plugin import Elementwise
 
 _SQRT_HALF = math.sqrt(0.5)
 _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import torch
 
-from minidl import Elementwise, Param
+from minidl.plugin import Elementwise, Param
 
 
 class LeakyReLU(Elementwise):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import torch
 
-from minidl import Elementwise
+from minidl.plugin import Elementwise
 
 
 class Sigmoid(Elementwise):
