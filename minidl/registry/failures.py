@@ -26,13 +26,14 @@ class PluginWarning(UserWarning):
     """A plugin failed to load and was skipped."""
 
 
-def plugin_roots(modules: list[str]) -> list[str]:
-    """The folders (or files) holding the top-level packages of entry-point modules, found without importing them."""
+def plugin_roots(entry_points: list[str]) -> list[str]:
+    """The folders (or files) holding the top-level packages that entry points (``module.path:attr``, perhaps
+    malformed) name, found without importing them."""
     roots = []
-    for name in {m.split(".", 1)[0] for m in modules}:
+    for name in {value.split(":", 1)[0].split(".", 1)[0].strip() for value in entry_points}:
         try:
             spec = importlib.util.find_spec(name)
-        except Exception:  # a broken finder or a module whose __spec__ is missing: no root from it
+        except Exception:  # a malformed name, a broken finder, a module without __spec__: no root from it
             continue
         if spec is None or not spec.origin:
             continue
@@ -67,8 +68,8 @@ def plugin_traceback(error: BaseException) -> str:
 def warn_at(message: str, location: str) -> None:
     """A PluginWarning reported at ``location`` (``path:line``), the way Python reports a warning from that line."""
     path, _, line = location.rpartition(":")
-    if not path or not line.isdigit():
-        path, line = location or "minidl-plugin", "0"
+    if not path or not line.isdigit():  # a file without a line (a distribution's METADATA): its first line
+        path, line = location or "minidl-plugin", "1"
     _plain_source(path)
     warnings.warn_explicit(message, PluginWarning, path, int(line))
 

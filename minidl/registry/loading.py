@@ -14,6 +14,8 @@ Environment switches:
 
 from __future__ import annotations
 
+import inspect
+import linecache
 import os
 import threading
 import warnings
@@ -176,8 +178,8 @@ def _load_one(manager: pluggy.PluginManager, item: Found, info: PluginInfo, stri
         raise
     except BaseException as error:  # SystemExit and the like included: a plugin never ends the host
         info.output = output.text  # before _fail: strict mode raises with it in place
-        frame = plugin_frame(error, plugin_roots([ep.module for ep in item.entry_points]))
-        location = f"{frame.filename}:{frame.lineno}" if frame else ""
+        frame = plugin_frame(error, plugin_roots([ep.value for ep in item.entry_points]))
+        location = f"{frame.filename}:{frame.lineno}" if frame else getattr(error, "location", "")
         status = "incompatible" if isinstance(error, IncompatiblePlugin) else "failed"
         _fail(info, status, error_text(error), location, plugin_traceback(error), strict, error)
         return []
@@ -210,7 +212,22 @@ def _builtin_module() -> ModuleType:
 
 
 class IncompatiblePlugin(Exception):
-    """Raised internally for a plugin written against another plugin API version."""
+    """Raised internally for a plugin written against another plugin API version; ``location`` is where it says so."""
+
+    def __init__(self, message: str, module: Any) -> None:
+        super().__init__(message)
+        self.location = _declaration_of_api(module)
+
+
+def _declaration_of_api(module: Any) -> str:
+    """``path:line`` of the ``MINIDL_PLUGIN_API = ...`` line in a plugin module ("" when it cannot be read)."""
+    try:
+        path = inspect.getsourcefile(module) or ""
+        lines = linecache.getlines(path)
+    except Exception:  # a module object without a readable file: no place to point at
+        return ""
+    line = next((i for i, text in enumerate(lines, 1) if text.lstrip().startswith("MINIDL_PLUGIN_API")), 1)
+    return f"{path}:{line}" if path else ""
 
 
 def _register_all(manager: pluggy.PluginManager, distribution: str, version: str, modules: list[Any]) -> list[Entry]:
@@ -220,7 +237,8 @@ def _register_all(manager: pluggy.PluginManager, distribution: str, version: str
         if api != hookspecs.PLUGIN_API:
             raise IncompatiblePlugin(
                 f"written for minidl plugin API {plain_text(repr(api), limit=40)}, this minidl supports API "
-                f"{hookspecs.PLUGIN_API} (minidl {__version__}); install a release of {distribution} made for it"
+                f"{hookspecs.PLUGIN_API} (minidl {__version__}); install a release of {distribution} made for it",
+                module,
             )
         manager.register(module, name=f"{distribution}:{getattr(module, '__name__', id(module))}")
         for kind in KINDS:

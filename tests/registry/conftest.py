@@ -24,3 +24,13 @@ def plugin_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
 
 def info_of(distribution: str) -> registry.PluginInfo:
     return next(i for i in registry.plugins() if i.distribution == distribution)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The long variants run only when asked for by name (``-m hostile_full``), never in the suite."""
+    if "hostile_full" in (config.getoption("markexpr") or ""):
+        return
+    skip = pytest.mark.skip(reason="long variant: run by hand with -m hostile_full")
+    for item in items:
+        if "hostile_full" in item.keywords:
+            item.add_marker(skip)
