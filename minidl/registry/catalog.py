@@ -157,7 +157,7 @@ class Catalog:
     def describe(self, kind: str, name: str) -> dict[str, Any]:
         """The component's id, provider, summary and parameter schema, as plain data."""
         entry = self.entry(kind, name)
-        doc = inspect.getdoc(entry.cls) or ""
+        doc = inspect.cleandoc(entry.cls.__dict__.get("__doc__") or "")  # its own: not a base class's
         parameters = [f.describe() for f in schema_of(entry.cls)]
         for p in parameters:
             if "help" in p:

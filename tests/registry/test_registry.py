@@ -123,6 +123,7 @@ def test_two_providers_of_one_short_name_are_ambiguous(plugin_dir: Path) -> None
     ):
         registry.get("module", "Square")
     assert registry.get("module", "other-square:Square") is not registry.get("module", "minidl-square:Square")
+    assert registry.describe("module", "other-square:Square")["summary"] == ""  # its own docstring, not Module's
     assert {"minidl-square:Square", "other-square:Square"} <= set(registry.names("module"))
 
 
