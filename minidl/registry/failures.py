@@ -7,6 +7,7 @@ raised, or the line that called into minidl with a bad argument).
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import linecache
 import os
@@ -20,6 +21,11 @@ from minidl.registry.text import plain_text
 
 _MINIDL = str(Path(__file__).resolve().parent.parent)  # the minidl package
 _NOT_THE_PLUGIN = (_MINIDL, str(Path(pluggy.__file__).resolve().parent), str(Path(importlib.util.__file__).parent))
+
+
+def _inside(path: str, folders: tuple[str, ...] | list[str]) -> bool:
+    """Whether ``path`` is one of ``folders`` or below one (``site-packages/minidl_zoo`` is not below ``minidl``)."""
+    return any(path == folder or path.startswith(folder + os.sep) for folder in folders)
 
 
 class PluginWarning(UserWarning):
@@ -47,10 +53,10 @@ def plugin_frame(error: BaseException, roots: list[str]) -> traceback.FrameSumma
     frames = [f for f in traceback.extract_tb(error.__traceback__) if not f.filename.startswith("<")]
     resolved = [(f, str(Path(f.filename).resolve())) for f in frames]
     for frame, path in reversed(resolved):
-        if any(path == root or path.startswith(root + os.sep) for root in roots):
+        if _inside(path, roots):
             return frame
     for frame, path in reversed(resolved):
-        if not path.startswith(_NOT_THE_PLUGIN):
+        if not _inside(path, _NOT_THE_PLUGIN):
             return frame
     return None
 
@@ -59,7 +65,7 @@ def plugin_traceback(error: BaseException) -> str:
     """The traceback without the loader's own frames (minidl, importlib, pluggy): the plugin's part."""
     report = traceback.TracebackException.from_exception(error)
     report.stack = traceback.StackSummary.from_list(
-        [f for f in report.stack if not f.filename.startswith("<") and not _resolved(f.filename).startswith(_MINIDL)]
+        [f for f in report.stack if not f.filename.startswith("<") and not _inside(_resolved(f.filename), (_MINIDL,))]
         or list(report.stack)
     )
     return plain_text("".join(report.format()).rstrip("\n"), newlines=True, limit=20_000)
@@ -79,10 +85,11 @@ def _plain_source(path: str) -> None:
 
     (Tracebacks read the same cache, so they show the plain lines too.)
     """
-    lines = linecache.getlines(path)
-    if lines and not all(line.rstrip("\n").isprintable() for line in lines):
-        size, mtime, _, fullname = linecache.cache[path]
-        linecache.cache[path] = (size, mtime, [plain_text(line.rstrip("\n")) + "\n" for line in lines], fullname)
+    with contextlib.suppress(Exception):  # an unreadable file or an unusual cache entry: nothing to clean
+        lines = linecache.getlines(path)
+        if lines and not all(line.rstrip("\n").isprintable() for line in lines):
+            size, mtime, _, fullname = linecache.cache[path]
+            linecache.cache[path] = (size, mtime, [plain_text(line.rstrip("\n")) + "\n" for line in lines], fullname)
 
 
 def _resolved(filename: str) -> str:

@@ -42,7 +42,6 @@ HOOK_OF_KIND = {
     "scheduler": "register_schedulers",
     "dataset": "register_datasets",
 }
-STATUSES = ("loaded", "failed", "blocked", "incompatible")
 
 __all__ = ["PluginError", "PluginInfo", "PluginWarning", "load_plugins", "loading_now"]
 
@@ -150,12 +149,12 @@ def load_plugins() -> tuple[list[Entry], list[PluginInfo]]:
             item = found[distribution]
             info = PluginInfo(distribution, item.version, "loaded")
             infos.append(info)
-            if item.problem:
-                _fail(info, "failed", item.problem, item.where, "", switches.strict)
-                continue
             blocked = switches.blocked_by(distribution)
             if blocked:
                 info.status, info.error = "blocked", blocked
+                continue
+            if item.problem:
+                _fail(info, "failed", item.problem, item.where, "", switches.strict)
                 continue
             _loading.distribution = distribution
             registered = _load_one(manager, item, info, switches.strict)

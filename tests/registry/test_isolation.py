@@ -242,3 +242,22 @@ def test_a_file_needing_a_plugin_says_what_happened_to_it(
     message = str(raised.value)
     assert "spec.model.layers[1].component: unknown module 'fake-square:Square'" in message
     assert expected in message and not_expected not in message
+
+
+def test_a_broken_plugin_the_user_disabled_stays_quiet(plugin_dir: Path, monkeypatch) -> None:
+    metadata = "Metadata-Version: 2.1\nName: minidl-oddversion\nVersion: 1.0\x1b[2J\n"
+    fp.make_distribution(plugin_dir, "minidl-oddversion", "1.0", "minidl_odd", fp.GOOD_PLUGIN, metadata=metadata)
+    monkeypatch.setenv("MINIDL_DISABLE_PLUGINS", "minidl-oddversion")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        registry.names("module")
+    assert info_of("minidl-oddversion").status == "blocked"
+
+
+def test_a_plugin_package_named_like_minidl_is_still_the_plugins_code() -> None:
+    """Installed side by side, ``site-packages/minidl_zoo`` shares the prefix of ``site-packages/minidl``."""
+    from minidl.registry.failures import _NOT_THE_PLUGIN, _inside
+
+    minidl_package = _NOT_THE_PLUGIN[0]
+    assert _inside(f"{minidl_package}/registry/loading.py", _NOT_THE_PLUGIN)
+    assert not _inside(f"{minidl_package}_zoo/plugin.py", _NOT_THE_PLUGIN)
