@@ -8,6 +8,14 @@ from typing import Any
 
 from minidl import registry
 
+PLURALS = {kind: kind + ("es" if kind.endswith("s") else "s") for kind in registry.KINDS}
+"""How the listing's headings name each kind (``losses``); the command accepts either form."""
+
+
+def kind_name(text: str) -> str:
+    """A kind from its singular or plural name (``scheduler``, ``schedulers``); anything else is left for argparse."""
+    return {plural: kind for kind, plural in PLURALS.items()}.get(text, text)
+
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
@@ -16,7 +24,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         description="List the components the registry knows (built-ins and installed plugins), by kind.",
     )
     parser.add_argument(
-        "kind", nargs="?", choices=registry.KINDS, metavar="KIND", help=f"only this kind: {', '.join(registry.KINDS)}"
+        "kind",
+        nargs="?",
+        type=kind_name,
+        choices=registry.KINDS,
+        metavar="KIND",
+        help=f"only this kind: {', '.join(registry.KINDS)} (or the plural)",
     )
     parser.add_argument("--json", action="store_true", help="print JSON (registry.describe of each component)")
     parser.set_defaults(run=run)
@@ -31,11 +44,11 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(described if args.kind is None else described[args.kind], indent=2))
         return 0
     for kind, components in described.items():
-        print(kind + ("es:" if kind.endswith("s") else "s:"))
+        print(f"{PLURALS[kind]}:")
         for d in components:
             print(f"  {d['id']}  ({d['provider']['distribution']} {d['provider']['version']})  {d['summary']}")
             for p in d["parameters"]:
-                print(f"      {_parameter(p)}" + (f"  -- {p['help']}" if p["help"] else ""))
+                print(registry.plain_text(f"      {_parameter(p)}" + (f"  -- {p['help']}" if p["help"] else "")))
     return 0
 
 

@@ -1,4 +1,8 @@
-"""``minidl plugins``: every distribution in the ``minidl`` entry-point group, its status and components."""
+"""``minidl plugins``: every distribution in the ``minidl`` entry-point group, its status and components.
+
+For a plugin that did not load: why, where in its code, and what it printed while loading (captured,
+so it never mixes into another command's output).
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,12 @@ from minidl import registry
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    parser = sub.add_parser("plugins", help="list plugin distributions and what they provide")
+    parser = sub.add_parser(
+        "plugins",
+        help="list plugin distributions, their status and what they provide",
+        description="List every distribution in the minidl entry-point group: version, status (loaded, failed, "
+        "blocked, incompatible), why it did not load and where, what it printed while loading, its components.",
+    )
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     parser.set_defaults(run=run)
 
@@ -22,7 +31,13 @@ def run(args: argparse.Namespace) -> int:
     for info in infos:
         print(f"{info.distribution} {info.version}: {info.status}")
         if info.error:
-            print(f"  error: {info.error}")
+            print(f"  {'reason' if info.status == 'blocked' else 'error'}: {info.error}")
+        if info.location:
+            print(f"  at: {info.location}")
+        if info.output:
+            print("  printed while loading:")
+            for line in info.output.rstrip("\n").split("\n"):
+                print(f"    | {line}")
         for component in sorted(info.components):
             print(f"  {component}")
     return 0

@@ -24,8 +24,9 @@ from minidl.registry.catalog import (
     Entry,
     InvalidRegistration,
 )
-from minidl.registry.hookspecs import PLUGIN_API, hookimpl
-from minidl.registry.loading import PluginError, PluginInfo, PluginWarning, load_plugins
+from minidl.registry.hookspecs import PLUGIN_API, Register, hookimpl
+from minidl.registry.loading import PluginError, PluginInfo, PluginWarning, load_plugins, loading_now
+from minidl.registry.text import plain_text
 
 __all__ = [
     "KINDS",
@@ -37,6 +38,7 @@ __all__ = [
     "PluginError",
     "PluginInfo",
     "PluginWarning",
+    "Register",
     "catalog",
     "create",
     "describe",
@@ -46,9 +48,11 @@ __all__ = [
     "hookimpl",
     "id_of",
     "names",
+    "plain_text",
     "plugins",
     "provider",
     "reload",
+    "unavailable",
 ]
 
 _lock = threading.Lock()
@@ -58,11 +62,27 @@ _state: tuple[Catalog, list[PluginInfo]] | None = None
 def _loaded() -> tuple[Catalog, list[PluginInfo]]:
     global _state
     if _state is None:
+        _refuse_while_loading()
         with _lock:
             if _state is None:
                 entries, infos = load_plugins()
-                _state = (Catalog(entries), infos)
+                why = {
+                    i.distribution: f"{i.distribution} {i.version} is installed but {i.status}: {i.error}"
+                    for i in infos
+                    if i.status != "loaded"
+                }
+                _state = (Catalog(entries, why), infos)
     return _state
+
+
+def _refuse_while_loading() -> None:
+    """A plugin that looks the registry up while it is imported (or in a hook) would wait for itself forever."""
+    loading = loading_now()
+    if loading is not None:
+        raise PluginError(
+            f"minidl plugin {loading or '(unknown)'} used the registry while plugins were loading (at import or in "
+            "a hook); the registry is ready once every plugin has loaded: look components up when they are used"
+        )
 
 
 def catalog() -> Catalog:
@@ -73,12 +93,14 @@ def catalog() -> Catalog:
 def reload() -> None:
     """Forget what was loaded; the next lookup discovers plugins again (after installing one, in tests)."""
     global _state
+    _refuse_while_loading()
     with _lock:
         _state = None
 
 
 def plugins() -> list[PluginInfo]:
-    """Every distribution seen in the ``minidl`` entry-point group, with its status, sorted by name."""
+    """Every distribution seen in the ``minidl`` entry-point group, sorted by name: its status, why it did not
+    load, where it broke and what it printed while loading (all plain text)."""
     return list(_loaded()[1])
 
 
@@ -109,6 +131,14 @@ def fields(kind: str, name: str) -> tuple[Field, ...]:
 def describe(kind: str, name: str) -> dict[str, Any]:
     """Id, provider, summary and parameter schema of a component, as plain data."""
     return catalog().describe(kind, name)
+
+
+def unavailable(distribution: str) -> str:
+    """Why an installed distribution provides no components: it failed, is blocked or incompatible, and how.
+
+    "" when it loaded or is not installed (then installing it is the remedy).
+    """
+    return catalog().unavailable(distribution)
 
 
 def provider(kind: str, name: str) -> dict[str, str]:

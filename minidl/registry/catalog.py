@@ -7,6 +7,7 @@ distribution provides it. Results are sorted, so nothing depends on the order pl
 from __future__ import annotations
 
 import inspect
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +20,7 @@ from minidl.core.config import Field, schema_of, validate_config
 from minidl.core.errors import MinidlError
 from minidl.core.lowering import lowers_to_onnx
 from minidl.core.module import Module
+from minidl.registry.text import plain_text
 
 KIND_BASES: dict[str, type] = {
     "module": Module,
@@ -29,6 +31,7 @@ KIND_BASES: dict[str, type] = {
     "dataset": Dataset,
 }
 KINDS = tuple(KIND_BASES)
+NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,63}\Z")  # short and identifier-like: safe in ids, files, terminals
 
 
 class ComponentNotFound(MinidlError, LookupError):
@@ -71,11 +74,15 @@ def make_entry(kind: str, cls: Any, name: str | None, distribution: str, version
     base = KIND_BASES[kind]
     if not (inspect.isclass(cls) and issubclass(cls, base)):
         raise InvalidRegistration(
-            f"register({cls!r}) in the {kind} hook: expected a subclass of {base.__module__}.{base.__name__}"
+            f"{distribution}: register({plain_text(repr(cls), limit=80)}) in the {kind} hook: expected a subclass of "
+            f"{base.__module__}.{base.__name__}"
         )
     name = cls.__name__ if name is None else name
-    if not isinstance(name, str) or not name or ":" in name or name != name.strip():
-        raise InvalidRegistration(f"register({cls.__name__}, name={name!r}): a name is a non-empty string without ':'")
+    if not isinstance(name, str) or not NAME.match(name):
+        raise InvalidRegistration(
+            f"{distribution}: register({plain_text(cls.__name__, limit=80)}, name={plain_text(repr(name), limit=80)}) "
+            f"in the {kind} hook: a name is a letter then up to 63 letters, digits or underscores"
+        )
     schema_of(cls)  # a declaration that cannot be read fails here, at load time
     return Entry(kind, name, cls, distribution, version)
 
@@ -83,10 +90,16 @@ def make_entry(kind: str, cls: Any, name: str | None, distribution: str, version
 class Catalog:
     """Registered components by kind and qualified id."""
 
-    def __init__(self, entries: list[Entry]) -> None:
+    def __init__(self, entries: list[Entry], unavailable: dict[str, str] | None = None) -> None:
+        """``unavailable`` maps each installed distribution that did not load to why (for messages)."""
         self._by_id: dict[str, dict[str, Entry]] = {kind: {} for kind in KINDS}
         for entry in entries:
             self._by_id[entry.kind][entry.id] = entry
+        self._unavailable = dict(unavailable or {})
+
+    def unavailable(self, distribution: str) -> str:
+        """Why an installed distribution provides nothing ("" when it loaded, or is not installed)."""
+        return self._unavailable.get(distribution, "")
 
     def entries(self, kind: str) -> list[Entry]:
         check_kind(kind)
@@ -109,7 +122,9 @@ class Catalog:
         if ":" in name:
             if name in table:
                 return table[name]
-            raise ComponentNotFound(f"unknown {kind} {name!r}: {self._unknown_hint(kind, name.split(':', 1)[1])}")
+            distribution, short = name.split(":", 1)
+            why = self.unavailable(distribution)
+            raise ComponentNotFound(f"unknown {kind} {name!r}: {why or self._unknown_hint(kind, short)}")
         matches = [e for e in table.values() if e.name == name]
         if len(matches) == 1:
             return matches[0]
@@ -126,7 +141,10 @@ class Catalog:
         close = [n for n in self.names(kind) if n.lower() == short.lower()]
         if close:
             return f"did you mean {close[0]!r}?"
-        return f"installed {kind}s are {', '.join(self.names(kind)) or 'none'}"
+        hint = f"installed {kind}s are {', '.join(self.names(kind)) or 'none'}"
+        if self._unavailable:
+            hint += "; not loaded: " + "; ".join(f"{d} ({why})" for d, why in sorted(self._unavailable.items()))
+        return hint
 
     def create(self, kind: str, name: str, *runtime_args: Any, where: str | None = None, **config: Any) -> Any:
         """Build a component from a configuration, validated against its declaration first."""
@@ -140,14 +158,18 @@ class Catalog:
     def describe(self, kind: str, name: str) -> dict[str, Any]:
         """The component's id, provider, summary and parameter schema, as plain data."""
         entry = self.entry(kind, name)
-        doc = inspect.getdoc(entry.cls) or ""
+        doc = inspect.cleandoc(entry.cls.__dict__.get("__doc__") or "")  # its own: not a base class's
+        parameters = [f.describe() for f in schema_of(entry.cls)]
+        for p in parameters:
+            if "help" in p:
+                p["help"] = plain_text(p["help"])
         return {
             "id": entry.id,
             "name": entry.name,
             "kind": kind,
             "provider": entry.provider(),
-            "summary": doc.split("\n\n")[0].replace("\n", " ").replace("``", ""),  # plain text for listings
-            "parameters": [f.describe() for f in schema_of(entry.cls)],
+            "summary": plain_text(doc.split("\n\n")[0].replace("\n", " ").replace("``", "")),  # one line of text
+            "parameters": parameters,
             **({"onnx": lowers_to_onnx(entry.cls)} if kind == "module" else {}),  # ``minidl export`` can lower it
         }
 

@@ -1,8 +1,9 @@
 """The plugin hooks: one per component kind, each handed a ``register`` callback.
 
-A plugin module (named by an entry point in the ``minidl`` group) implements any of them::
+A plugin module (named by an entry point in the ``minidl`` group) implements any of them (plugin
+authors import everything from :mod:`minidl.plugin`)::
 
-    from minidl.registry import hookimpl
+    from minidl.plugin import hookimpl
 
     @hookimpl
     def register_modules(register):

@@ -1,20 +1,23 @@
-"""Finding and loading plugins from the ``minidl`` entry-point group, one distribution at a time.
+"""Loading plugins from the ``minidl`` entry-point group, one distribution at a time, none able to take the host down.
 
-Each distribution loads inside its own try/except: an import error, an exception in a hook or an
-invalid registration marks that distribution ``failed`` (one warning naming it and the error) and
-the rest load. A distribution's registrations are kept only if all of its hooks succeed.
+Whatever a distribution does while it is imported or while its hooks run (raise any exception,
+``SystemExit`` included, register something invalid, print, look the registry up), it is marked
+``failed`` with its reason, its file and line, and what it printed, and the rest load; only Ctrl-C
+(``KeyboardInterrupt``, the user's) goes through. A distribution's registrations are kept only if
+all of its hooks succeed.
 
 Environment switches:
-  MINIDL_STRICT_PLUGINS=1      any plugin failure raises PluginError (for plugin authors and CI)
+  MINIDL_STRICT_PLUGINS=1      any plugin failure raises PluginError with the plugin's traceback (for plugin authors)
   MINIDL_LOAD_PLUGINS=a,b      load only these distributions (empty: built-ins only)
   MINIDL_DISABLE_PLUGINS=a,b   never load these distributions
 """
 
 from __future__ import annotations
 
-import importlib.metadata as metadata
+import inspect
+import linecache
 import os
-import re
+import threading
 import warnings
 from dataclasses import dataclass, field
 from types import ModuleType
@@ -24,11 +27,13 @@ import pluggy
 
 from minidl.core.errors import MinidlError
 from minidl.registry import hookspecs
+from minidl.registry.capture import Captured, captured_output
 from minidl.registry.catalog import KINDS, Entry, make_entry
+from minidl.registry.discovery import BUILTIN_DISTRIBUTION, Found, canonical, find_distributions
+from minidl.registry.failures import PluginWarning, plugin_frame, plugin_roots, plugin_traceback, warn_at
+from minidl.registry.text import error_text, plain_text
 from minidl.version import __version__
 
-GROUP = "minidl"
-BUILTIN_DISTRIBUTION = "minidl"
 HOOK_OF_KIND = {
     "module": "register_modules",
     "loss": "register_losses",
@@ -38,24 +43,28 @@ HOOK_OF_KIND = {
     "dataset": "register_datasets",
 }
 
+__all__ = ["PluginError", "PluginInfo", "PluginWarning", "load_plugins", "loading_now"]
+
 
 class PluginError(MinidlError, RuntimeError):
-    """A plugin failed to load while MINIDL_STRICT_PLUGINS=1."""
-
-
-class PluginWarning(UserWarning):
-    """A plugin failed to load and was skipped."""
+    """A plugin failed to load while MINIDL_STRICT_PLUGINS=1, or used the registry while plugins were loading."""
 
 
 @dataclass
 class PluginInfo:
-    """What happened to one distribution: loaded, failed, blocked or incompatible."""
+    """What happened to one distribution: ``loaded``, ``failed``, ``blocked`` or ``incompatible``.
+
+    ``error`` says why it is not loaded (the exception, or the variable that blocked it), ``location``
+    where in the plugin it broke (``path:line``), ``output`` what it printed while loading. All plain text.
+    """
 
     distribution: str
     version: str
     status: str
     error: str = ""
     components: list[str] = field(default_factory=list)
+    location: str = ""
+    output: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -63,13 +72,58 @@ class PluginInfo:
             "version": self.version,
             "status": self.status,
             "error": self.error,
+            "location": self.location,
+            "output": self.output,
             "components": sorted(self.components),
         }
 
 
-def canonical(name: str) -> str:
-    """A distribution name as pip compares them (PEP 503): lower case, runs of -_. become -."""
-    return re.sub(r"[-_.]+", "-", name).lower()
+_loading = threading.local()
+
+
+def loading_now() -> str | None:
+    """The distribution this thread is loading ("" between distributions), or None when it is not loading plugins."""
+    return getattr(_loading, "distribution", None)
+
+
+@dataclass(frozen=True)
+class Switches:
+    """The environment switches, read once per load."""
+
+    strict: bool
+    only: set[str] | None
+    disabled: set[str]
+
+    @classmethod
+    def from_environment(cls) -> Switches:
+        return cls(
+            os.environ.get("MINIDL_STRICT_PLUGINS", "") not in ("", "0"),
+            _names_from_env("MINIDL_LOAD_PLUGINS"),
+            _names_from_env("MINIDL_DISABLE_PLUGINS") or set(),
+        )
+
+    def blocked_by(self, distribution: str) -> str:
+        """Why the switches keep ``distribution`` from loading ("" when they do not)."""
+        if distribution == BUILTIN_DISTRIBUTION:
+            return ""
+        if distribution in self.disabled:
+            return "MINIDL_DISABLE_PLUGINS names it"
+        if self.only is not None and distribution not in self.only:
+            return f"MINIDL_LOAD_PLUGINS does not name it (it is {plain_text(repr(os.environ['MINIDL_LOAD_PLUGINS']))})"
+        return ""
+
+    def warn_unknown(self, installed: set[str]) -> None:
+        """MINIDL_LOAD_PLUGINS naming a distribution that is not installed is a typo worth a word."""
+        missing = sorted((self.only or set()) - installed)
+        if missing:
+            warnings.warn_explicit(
+                f"MINIDL_LOAD_PLUGINS names {', '.join(plain_text(m) for m in missing)}, which "
+                f"{'is' if len(missing) == 1 else 'are'} not installed (installed plugins: "
+                f"{', '.join(sorted(installed - {BUILTIN_DISTRIBUTION})) or 'none'})",
+                PluginWarning,
+                "MINIDL_LOAD_PLUGINS",
+                0,
+            )
 
 
 def _names_from_env(variable: str) -> set[str] | None:
@@ -79,53 +133,75 @@ def _names_from_env(variable: str) -> set[str] | None:
     return {canonical(n.strip()) for n in value.split(",") if n.strip()}
 
 
-def _entry_points() -> dict[str, tuple[str, list[metadata.EntryPoint]]]:
-    """Entry points of the group by distribution (deduplicated: a path seen twice yields each once)."""
-    found: dict[str, tuple[str, list[metadata.EntryPoint]]] = {}
-    for ep in metadata.entry_points(group=GROUP):
-        dist = ep.dist
-        name = canonical(dist.metadata["Name"]) if dist is not None else canonical(ep.name)
-        version = dist.version if dist is not None else "unknown"
-        _, eps = found.setdefault(name, (version, []))
-        if all(e.value != ep.value for e in eps):
-            eps.append(ep)
-    return found
-
-
 def load_plugins() -> tuple[list[Entry], list[PluginInfo]]:
     """Load the built-ins and every allowed plugin; return all registrations and a status per distribution."""
-    strict = os.environ.get("MINIDL_STRICT_PLUGINS", "") not in ("", "0")
-    only = _names_from_env("MINIDL_LOAD_PLUGINS")
-    disabled = _names_from_env("MINIDL_DISABLE_PLUGINS") or set()
+    switches = Switches.from_environment()
+    found = find_distributions()
+    found.setdefault(BUILTIN_DISTRIBUTION, Found(BUILTIN_DISTRIBUTION, __version__))  # a source checkout
+    switches.warn_unknown(set(found))
     manager = pluggy.PluginManager(hookspecs.PROJECT)
     manager.add_hookspecs(hookspecs)
-    found = _entry_points()
-    if BUILTIN_DISTRIBUTION not in found:  # a source checkout that is not installed
-        found[BUILTIN_DISTRIBUTION] = (__version__, [])
     entries: list[Entry] = []
     infos: list[PluginInfo] = []
-    for distribution in sorted(found):
-        version, eps = found[distribution]
-        info = PluginInfo(distribution, version, "loaded")
-        infos.append(info)
-        builtin = distribution == BUILTIN_DISTRIBUTION
-        if not builtin and (distribution in disabled or (only is not None and distribution not in only)):
-            info.status = "blocked"
-            continue
-        try:
-            modules = [_builtin_module()] if builtin and not eps else [ep.load() for ep in eps]
-            registered = _register_all(manager, distribution, version, modules, info)
-        except Exception as error:
-            info.status = "failed" if info.status == "loaded" else info.status
-            info.error = f"{type(error).__name__}: {error}"
-            message = f"minidl plugin {distribution} {version} {info.status}: {info.error}"
-            if strict:
-                raise PluginError(message) from error
-            warnings.warn(message, PluginWarning, stacklevel=3)
-            continue
-        entries.extend(registered)
-        info.components = [f"{e.kind}:{e.id}" for e in registered]
+    _loading.distribution = ""
+    try:
+        for distribution in sorted(found):
+            item = found[distribution]
+            info = PluginInfo(distribution, item.version, "loaded")
+            infos.append(info)
+            blocked = switches.blocked_by(distribution)
+            if blocked:
+                info.status, info.error = "blocked", blocked
+                continue
+            if item.problem:
+                _fail(info, "failed", item.problem, item.where, "", switches.strict)
+                continue
+            _loading.distribution = distribution
+            registered = _load_one(manager, item, info, switches.strict)
+            _loading.distribution = ""
+            entries += registered
+            info.components = [f"{e.kind}:{e.id}" for e in registered]
+    finally:
+        _loading.distribution = None
     return entries, infos
+
+
+def _load_one(manager: pluggy.PluginManager, item: Found, info: PluginInfo, strict: bool) -> list[Entry]:
+    """Import one distribution's modules and run its hooks with output captured; on any failure, report it."""
+    output = Captured()
+    try:
+        with captured_output(output):
+            modules = [ep.load() for ep in item.entry_points] if item.entry_points else [_builtin_module()]
+            registered = _register_all(manager, item.distribution, item.version, modules)
+    except KeyboardInterrupt:
+        raise
+    except BaseException as error:  # SystemExit and the like included: a plugin never ends the host
+        info.output = output.text  # before _fail: strict mode raises with it in place
+        frame = plugin_frame(error, plugin_roots([ep.value for ep in item.entry_points]))
+        location = f"{frame.filename}:{frame.lineno}" if frame else getattr(error, "location", "")
+        status = "incompatible" if isinstance(error, IncompatiblePlugin) else "failed"
+        _fail(info, status, error_text(error), location, plugin_traceback(error), strict, error)
+        return []
+    info.output = output.text
+    return registered
+
+
+def _fail(
+    info: PluginInfo,
+    status: str,
+    reason: str,
+    location: str,
+    details: str,
+    strict: bool,
+    cause: BaseException | None = None,
+) -> None:
+    """Record a failure; warn at the plugin's line, or raise PluginError with the traceback in strict mode."""
+    info.status, info.error, info.location = status, reason, plain_text(location)
+    message = f"minidl plugin {info.distribution} {info.version} {status}: {reason}"
+    if strict:
+        where = f"\n  at {info.location}" if info.location else ""
+        raise PluginError(message + where + (f"\n{details}" if details else "")) from cause
+    warn_at(message + " (minidl plugins shows details; MINIDL_STRICT_PLUGINS=1 the traceback)", info.location)
 
 
 def _builtin_module() -> ModuleType:
@@ -135,20 +211,33 @@ def _builtin_module() -> ModuleType:
 
 
 class IncompatiblePlugin(Exception):
-    """Raised internally for a plugin written against another plugin API version."""
+    """Raised internally for a plugin written against another plugin API version; ``location`` is where it says so."""
+
+    def __init__(self, message: str, module: Any) -> None:
+        super().__init__(message)
+        self.location = _declaration_of_api(module)
 
 
-def _register_all(
-    manager: pluggy.PluginManager, distribution: str, version: str, modules: list[Any], info: PluginInfo
-) -> list[Entry]:
+def _declaration_of_api(module: Any) -> str:
+    """``path:line`` of the ``MINIDL_PLUGIN_API = ...`` line in a plugin module ("" when it cannot be read)."""
+    try:
+        path = inspect.getsourcefile(module) or ""
+        lines = linecache.getlines(path)
+    except Exception:  # a module object without a readable file: no place to point at
+        return ""
+    line = next((i for i, text in enumerate(lines, 1) if text.lstrip().startswith("MINIDL_PLUGIN_API")), 1)
+    return f"{path}:{line}" if path else ""
+
+
+def _register_all(manager: pluggy.PluginManager, distribution: str, version: str, modules: list[Any]) -> list[Entry]:
     staged: list[Entry] = []
     for module in modules:
         api = getattr(module, "MINIDL_PLUGIN_API", hookspecs.PLUGIN_API)
         if api != hookspecs.PLUGIN_API:
-            info.status = "incompatible"
             raise IncompatiblePlugin(
-                f"written for minidl plugin API {api!r}, this minidl supports API {hookspecs.PLUGIN_API} "
-                f"(minidl {__version__}); install a release of {distribution} made for it"
+                f"written for minidl plugin API {plain_text(repr(api), limit=40)}, this minidl supports API "
+                f"{hookspecs.PLUGIN_API} (minidl {__version__}); install a release of {distribution} made for it",
+                module,
             )
         manager.register(module, name=f"{distribution}:{getattr(module, '__name__', id(module))}")
         for kind in KINDS:

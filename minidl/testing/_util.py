@@ -3,11 +3,49 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+import functools
+import inspect
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
 
 import torch
 
 from minidl.core.module import Module, Parameter
+
+Check = TypeVar("Check", bound=Callable[..., None])
+
+
+def kit_check(check: Check) -> Check:
+    """Report whatever a component raises inside ``check`` as the check's own failure.
+
+    A module that mishandles its input (a raw ``RuntimeError`` from a matrix product, an ``IndexError``)
+    then fails with an AssertionError naming the check, the component and the input's shape, like any
+    other failed check, instead of a traceback the author has to decode.
+    """
+
+    @functools.wraps(check)
+    def run(*args: Any, **kwargs: Any) -> None:
+        try:
+            check(*args, **kwargs)
+        except AssertionError:
+            raise
+        except Exception as error:
+            given = inspect.signature(check).bind_partial(*args, **kwargs).arguments
+            shapes = [tuple(a.shape) for a in given.values() if isinstance(a, torch.Tensor)]
+            shape = given.get("input_shape", shapes[0] if shapes else None)
+            raise AssertionError(
+                f"{check.__name__}: {_subject(args)} raised {type(error).__name__}: {error}"
+                + (f" (input shape {tuple(shape)})" if shape is not None else "")
+            ) from error
+
+    return run  # type: ignore[return-value]
+
+
+def _subject(args: tuple[Any, ...]) -> str:
+    if not args:
+        return "the component"
+    first = args[0]
+    return first.__name__ if isinstance(first, type) else type(first).__name__
 
 
 def assert_close(actual: torch.Tensor, expected: torch.Tensor, what: str, *, atol: float, rtol: float = 0.0) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 import torch
 
 from minidl.core.module import Module
-from minidl.testing._util import assert_close, named_buffers, named_parameters, seeded_forward
+from minidl.testing._util import assert_close, kit_check, named_buffers, named_parameters, seeded_forward
 
 
 def output_weights(shape: torch.Size, like: torch.Tensor, seed: int) -> torch.Tensor:
@@ -30,6 +30,7 @@ def analytic_gradients(module: Module, x: torch.Tensor, seed: int = 0) -> dict[s
     return grads
 
 
+@kit_check
 def check_finite_differences(
     module: Module, x: torch.Tensor, *, seed: int = 0, step: float = 1e-6, rtol: float = 1e-6, atol: float = 1e-8
 ) -> None:
@@ -93,6 +94,7 @@ def copy_into_reference(module: Module, reference: Any) -> None:
         raise AssertionError(f"{type(module).__name__} lacks the reference's parameters {missing}")
 
 
+@kit_check
 def check_against_reference(
     module: Module, reference: Any, x: torch.Tensor, *, seed: int = 0, atol: float = 1e-10
 ) -> None:

@@ -1,7 +1,8 @@
-"""Protocol checks for a module class: parameter pairs, gradients, modes, configuration, repr, call order.
+"""Protocol checks for a module class: parameter pairs, gradients, modes, configuration, repr, call order,
+initialisation and wrong inputs.
 
 :func:`check_module` runs them all; each ``check_*`` can also be called on its own. Every failure is
-an AssertionError whose message names the class, the mode and what differed.
+an AssertionError whose message names the check, the class, the mode and what differed.
 """
 
 from __future__ import annotations
@@ -11,14 +12,18 @@ from typing import Any
 
 import torch
 
-from minidl.core.errors import CallOrderError
+from minidl.components.init import BUILTIN_INITIALIZERS, Initializer
+from minidl.components.modules import Elementwise
+from minidl.core.config import Configurable
+from minidl.core.errors import CallOrderError, ShapeError
 from minidl.core.module import Module, Parameter
-from minidl.testing._util import assert_close, isolated_rng, named_parameters, seeded_forward
+from minidl.testing._util import assert_close, isolated_rng, kit_check, named_parameters, seeded_forward
 from minidl.testing.gradients import analytic_gradients, check_against_reference, check_finite_differences
 
 _PLAIN = (bool, int, float, str, type(None))
 
 
+@kit_check
 def check_module(
     cls: type[Module],
     config: Mapping[str, Any] | None = None,
@@ -26,6 +31,7 @@ def check_module(
     input_shape: Sequence[int],
     reference: Callable[[], Any] | None = None,
     reference_modes: Sequence[str] = ("train", "eval"),
+    fixed_width: bool | None = None,
     seed: int = 0,
     device: str | torch.device = "cpu",
     atol: float = 1e-10,
@@ -37,7 +43,9 @@ def check_module(
     ``zero_grad``, and, when ``reference`` (a zero-argument factory of the ``torch.nn`` counterpart,
     e.g. ``lambda: nn.BatchNorm1d(4)`` with torch's ``nn`` imported in the test) is given and the mode is in
     ``reference_modes``, forward/gradients/buffers against it to ``atol``. Before the evaluation-mode checks the
-    module runs a few training batches so running statistics are not at their initial values.
+    module runs a few training batches so running statistics are not at their initial values. Also:
+    ``init_parameters`` with every built-in initializer (:func:`check_reset_parameters`) and inputs of another
+    width or rank (:func:`check_wrong_inputs`; ``fixed_width`` as there).
     """
     config = dict(config or {})
     device = torch.device(device)
@@ -45,6 +53,8 @@ def check_module(
         check_config_roundtrip(cls(**config), config)
         check_repr(cls(**config))
         check_call_order(cls, config, input_shape)
+        check_reset_parameters(cls, config)
+        check_wrong_inputs(cls, config, input_shape, fixed_width=fixed_width)
         module = cls(**config).to(dtype=torch.float64, device=device)
         with torch.no_grad():
             for p in module.param():
@@ -68,6 +78,7 @@ def check_module(
         check_float32(cls(**config).to(device=device), input_shape, seed=seed, device=device)
 
 
+@kit_check
 def check_param_pairs(module: Module) -> None:
     """``param()`` lists every parameter as a :class:`Parameter` ``(value, grad)`` of matching shape, dtype and device,
     the same objects each call."""
@@ -95,6 +106,7 @@ def check_param_pairs(module: Module) -> None:
         raise AssertionError(f"{name}.param() lists {len(pairs)} parameters, but the module holds {len(held)}")
 
 
+@kit_check
 def check_zero_grad(module: Module, x: torch.Tensor, *, seed: int = 0) -> None:
     """After a backward pass, ``zero_grad()`` leaves every gradient exactly zero."""
     analytic_gradients(module, x, seed)
@@ -104,6 +116,7 @@ def check_zero_grad(module: Module, x: torch.Tensor, *, seed: int = 0) -> None:
             raise AssertionError(f"{type(module).__name__}.zero_grad() left a non-zero gradient in {name!r}")
 
 
+@kit_check
 def check_grad_accumulation(module: Module, x: torch.Tensor, *, seed: int = 0) -> None:
     """Two forward/backward passes add up: parameter gradients double, the input gradient does not."""
     name = f"{type(module).__name__} ({'train' if module.training else 'eval'} mode)"
@@ -123,6 +136,7 @@ def check_grad_accumulation(module: Module, x: torch.Tensor, *, seed: int = 0) -
     module.zero_grad()
 
 
+@kit_check
 def check_train_eval(module: Module, x: torch.Tensor) -> None:
     """``train()``/``eval()`` return the module and set every sub-module's mode; evaluation is deterministic."""
     name = type(module).__name__
@@ -144,8 +158,12 @@ def check_train_eval(module: Module, x: torch.Tensor) -> None:
     module.train()
 
 
-def check_config_roundtrip(module: Module, given: Mapping[str, Any] | None = None) -> None:
-    """``get_config()`` is plain data holding the given values; ``from_config`` rebuilds an equal configuration."""
+@kit_check
+def check_config_roundtrip(module: Configurable, given: Mapping[str, Any] | None = None) -> None:
+    """``get_config()`` is plain data holding the given values; ``from_config`` rebuilds an equal configuration.
+
+    For any component whose constructor takes only its configuration (modules, losses, initializers, data sets).
+    """
     cls, config = type(module), module.get_config()
     if not isinstance(config, dict) or not all(isinstance(k, str) for k in config):
         raise AssertionError(f"{cls.__name__}.get_config() must return a dict with string keys, got {config!r}")
@@ -164,6 +182,7 @@ def check_config_roundtrip(module: Module, given: Mapping[str, Any] | None = Non
         )
 
 
+@kit_check
 def check_repr(module: Module) -> None:
     """``repr`` is a string that starts with the class name and its arguments in parentheses."""
     text = repr(module)
@@ -172,6 +191,7 @@ def check_repr(module: Module) -> None:
         raise AssertionError(f"repr of a {name} should look like {name}(...), got {text!r}")
 
 
+@kit_check
 def check_call_order(cls: type[Module], config: Mapping[str, Any], input_shape: Sequence[int]) -> None:
     """``backward`` on a fresh module raises :class:`minidl.CallOrderError` instead of failing obscurely."""
     out = cls(**config).forward(torch.randn(tuple(input_shape)))
@@ -187,6 +207,7 @@ def check_call_order(cls: type[Module], config: Mapping[str, Any], input_shape: 
     raise AssertionError(f"{cls.__name__}.backward before forward did not raise minidl.CallOrderError")
 
 
+@kit_check
 def check_float32(
     module: Module, input_shape: Sequence[int], *, seed: int = 0, device: str | torch.device = "cpu"
 ) -> None:
@@ -196,3 +217,88 @@ def check_float32(
     for what, tensor in grads.items():
         if tensor.dtype != torch.float32:
             raise AssertionError(f"{type(module).__name__}: {what} is {tensor.dtype} for a float32 module and input")
+
+
+class _MatrixOnly(Initializer):
+    """An initializer that insists on what ``reset_parameters`` may hand it: a weight of 2 or more dimensions
+    and a bias of ``(fan_out,)`` (or None)."""
+
+    def fill(self, weight: torch.Tensor, bias: torch.Tensor | None) -> None:
+        if weight.dim() < 2 or (bias is not None and tuple(bias.shape) != tuple(weight.shape[:1])):
+            raise ShapeError(
+                f"fill got a weight of shape {tuple(weight.shape)} and a bias of shape "
+                f"{None if bias is None else tuple(bias.shape)}"
+            )
+        weight.normal_()
+        if bias is not None:
+            bias.normal_()
+
+
+@kit_check
+def check_reset_parameters(cls: type[Module], config: Mapping[str, Any] | None = None) -> None:
+    """``init_parameters`` works with every built-in initializer, gives finite values, and the same seed the same ones.
+
+    ``reset_parameters(initializer)`` may pass ``initializer.fill`` only weights of 2 or more dimensions
+    ``(fan_out, fan_in, ...)`` with their ``(fan_out,)`` bias; anything else (a norm's 1-D scale and shift)
+    the module sets itself. A module that passes a vector fails here, not at a user's model build.
+    """
+    config = dict(config or {})
+    initializers = {**{name: c() for name, c in BUILTIN_INITIALIZERS.items()}, "matrix-only": _MatrixOnly()}
+    for name, initializer in initializers.items():
+        values = []
+        for _ in range(2):
+            module = cls(**config)
+            torch.manual_seed(0)
+            try:
+                module.init_parameters(initializer)
+            except Exception as error:
+                raise AssertionError(
+                    f"check_reset_parameters: {cls.__name__}.init_parameters with the {name!r} initializer raised "
+                    f"{type(error).__name__}: {error}; reset_parameters(initializer) must pass initializer.fill only "
+                    "weights of 2 or more dimensions (fan_out, fan_in) and their bias, and set other parameters "
+                    "(a norm's scale and shift) itself"
+                ) from error
+            values.append([(n, p.value.clone()) for n, p in named_parameters(module)])
+        for (param, first), (_, second) in zip(*values):
+            if not bool(torch.isfinite(first).all()):
+                raise AssertionError(
+                    f"check_reset_parameters: {cls.__name__}.init_parameters({name!r}) left non-finite values "
+                    f"in {param!r}"
+                )
+            if not torch.equal(first, second):
+                raise AssertionError(
+                    f"check_reset_parameters: {cls.__name__}.init_parameters({name!r}) gave {param!r} different values "
+                    "for the same seed: draw from torch's global generator (the trainer seeds it)"
+                )
+
+
+@kit_check
+def check_wrong_inputs(
+    cls: type[Module], config: Mapping[str, Any], input_shape: Sequence[int], *, fixed_width: bool | None = None
+) -> None:
+    """Given an input of another width or rank, ``forward`` works or raises :class:`minidl.ShapeError`, nothing else;
+    a module with a fixed input width refuses another width with ShapeError.
+
+    ``fixed_width=None`` infers it: a module with parameters that is not :class:`minidl.Elementwise` is taken to
+    have one (pass ``fixed_width=False`` for a module with parameters that accepts any width). A ShapeError is
+    what makes a user's mistake one line naming the layer instead of a raw traceback.
+    """
+    shape = tuple(input_shape)
+    module = cls(**config)
+    fixed = fixed_width if fixed_width is not None else bool(module.param()) and not isinstance(module, Elementwise)
+    wider = (*shape[:-1], shape[-1] + 1)
+    for other in (wider, (*shape, 2), shape[:1]):
+        try:
+            module.forward(torch.randn(other))
+        except ShapeError:
+            continue
+        except Exception as error:
+            raise AssertionError(
+                f"check_wrong_inputs: {cls.__name__}.forward on an input of shape {other} (the test's shape is "
+                f"{shape}) raised {type(error).__name__}: {error}; raise minidl.ShapeError naming the shape it expects"
+            ) from error
+        if fixed and other == wider:
+            raise AssertionError(
+                f"check_wrong_inputs: {cls.__name__}.forward accepted an input of width {wider[-1]}, but its width "
+                f"is {shape[-1]}: raise minidl.ShapeError for another width (fixed_width=False if any width is right)"
+            )

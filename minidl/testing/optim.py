@@ -15,7 +15,7 @@ import torch
 from minidl.components.optim import SGD, Optimizer
 from minidl.components.schedulers import Scheduler
 from minidl.core.module import Parameter
-from minidl.testing._util import assert_close
+from minidl.testing._util import assert_close, kit_check
 
 
 def _gradient(step: int, value: torch.Tensor, seed: int) -> torch.Tensor:
@@ -26,6 +26,7 @@ def _gradient(step: int, value: torch.Tensor, seed: int) -> torch.Tensor:
     return (value - 1.0) + 0.5 * noise.to(value.device)
 
 
+@kit_check
 def check_optimizer(
     cls: type[Optimizer],
     config: Mapping[str, Any],
@@ -39,6 +40,11 @@ def check_optimizer(
 ) -> None:
     """Run ``cls(params, **config)`` and ``reference(tensors)`` side by side,
     e.g. ``reference=lambda p: optim.AdamW(p, lr=0.01)`` with torch's ``optim`` imported in the test.
+
+    Where torch has no such optimizer (Lion, say), the reference can be the author's own, written in the
+    test from the paper's formula: any object with torch.optim's interface, a ``param_groups`` list of dicts
+    holding ``"lr"`` and a ``step()`` that updates the tensors from their ``.grad`` (subclassing
+    ``torch.optim.Optimizer`` gives both).
 
     Both get the same float64 start and the same gradients for ``steps`` steps; the learning rate is
     halved on both half way through. Weights must agree to ``atol`` after every step. A copy restored
@@ -57,6 +63,13 @@ def check_optimizer(
         )
     tensors = [t.clone().requires_grad_(True) for t in start]
     torch_optimizer = reference(tensors)
+    if not isinstance(getattr(torch_optimizer, "param_groups", None), list) or not callable(
+        getattr(torch_optimizer, "step", None)
+    ):
+        raise AssertionError(
+            f"check_optimizer: reference(params) gave a {type(torch_optimizer).__name__}, without torch.optim's "
+            "interface: a param_groups list of dicts holding 'lr', and step() updating the tensors from .grad"
+        )
     resumed: tuple[list[Parameter], Optimizer] | None = None
     for step in range(1, steps + 1):
         if step == steps // 2:
@@ -89,6 +102,7 @@ def check_optimizer(
                 )
 
 
+@kit_check
 def check_scheduler(
     cls: type[Scheduler],
     config: Mapping[str, Any],

@@ -48,9 +48,9 @@ def test_the_study_matches_the_report_setup() -> None:
     groups = {g.key: g for g in experiments.study(experiments.Settings())}
     assert [len(groups[k].configs) for k in ("activations", "losses", "scheduler", "dropout")] == [6, 4, 2, 2]
     relu_he = groups["activations"].configs[2].spec
-    assert relu_he["model"]["init"] == {"component": "he", "config": {"gain": 2**0.5}}
+    assert relu_he["model"]["init"] == {"component": "minidl:he", "config": {"gain": 2**0.5}}
     tanh_xavier = groups["activations"].configs[4].spec
-    assert tanh_xavier["model"]["init"] == {"component": "xavier", "config": {"gain": 5 / 3}}
+    assert tanh_xavier["model"]["init"] == {"component": "minidl:xavier", "config": {"gain": 5 / 3}}
     for group in groups.values():
         for config in group.configs:
             training = config.spec["training"]
@@ -60,11 +60,11 @@ def test_the_study_matches_the_report_setup() -> None:
             widths = [
                 layer["config"]["out_features"]
                 for layer in config.spec["model"]["layers"]
-                if layer["component"] == "Linear"
+                if layer["component"] == "minidl:Linear"
             ]
             assert widths == [25, 25, 25, 2]
     dropout = [layer["component"] for layer in groups["dropout"].configs[1].spec["model"]["layers"]]
-    assert dropout.count("Dropout") == 3
+    assert dropout.count("minidl:Dropout") == 3
 
 
 def test_identical_rows_train_once() -> None:

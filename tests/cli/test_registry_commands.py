@@ -28,3 +28,12 @@ def test_plugins_json(cli) -> None:
     assert {"distribution": "minidl", "status": "loaded"}.items() <= next(
         i for i in infos if i["distribution"] == "minidl"
     ).items()
+
+
+def test_components_accepts_the_plural_its_headings_print(cli) -> None:
+    for kind in registry.KINDS:
+        plural = kind + ("es" if kind.endswith("s") else "s")
+        assert f"\n{plural}:" in "\n" + cli("components").out
+        assert cli("components", plural, "--json").out == cli("components", kind, "--json").out
+    result = cli("components", "layers")
+    assert result.code == 2 and "invalid choice: 'layers'" in result.err

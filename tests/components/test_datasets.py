@@ -12,6 +12,8 @@ import torch
 import minidl
 from minidl import registry
 from minidl.components.datasets import split_sizes
+from minidl.components.datasets.circle import RADIUS
+from minidl.testing import check_dataset
 from minidl.workflow.spec import normalize
 
 SPECS = Path(__file__).parents[2] / "specs"
@@ -128,3 +130,23 @@ def test_two_gaussians_train_with_noise_through_a_spec() -> None:
         "label_noise": 0.1,
     }
     assert trainer.history[-1].test_error < 0.4
+
+
+@pytest.mark.parametrize(
+    ("cls", "config"),
+    [
+        (minidl.Circle, {"n_train": 300, "n_test": 200}),
+        (minidl.Circle, {"n_train": 300, "n_test": 200, "label_noise": 0.1}),
+        (minidl.TwoGaussians, {"n_train": 300, "n_test": 200, "spread": 0.5}),
+    ],
+    ids=["circle", "circle-noise", "gaussians"],
+)
+def test_the_built_in_data_sets_pass_the_kit(cls, config) -> None:
+    check_dataset(cls, config)
+
+
+def test_circle_labels_the_disk_of_half_the_area() -> None:
+    data = minidl.Circle(n_train=20_000, n_test=10).load(0)
+    inside = (data.train_x - 0.5).square().sum(1) < RADIUS**2
+    assert torch.equal(data.train_y, inside.long())
+    assert abs(float(data.train_y.double().mean()) - 0.5) < 0.02  # 20,000 points: the standard error is 0.0035

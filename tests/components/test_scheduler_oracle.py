@@ -1,4 +1,7 @@
-"""ReduceLROnPlateau's learning-rate sequence equals PyTorch's on scripted metric sequences."""
+"""ReduceLROnPlateau's learning-rate sequence equals PyTorch's on scripted metric sequences (through minidl.testing).
+
+The kit's check also continues a copy restored from the scheduler's and optimizer's ``state_dict`` half way.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ import pytest
 import torch
 
 import minidl
+from minidl.testing import check_scheduler
 
 METRICS = {
     "falling-then-flat": [1.0 - 0.05 * i for i in range(10)] + [0.5] * 30 + [0.49995] * 10 + [0.3] * 20,
@@ -31,31 +35,14 @@ CONFIGS = [
 @pytest.mark.parametrize("metrics", list(METRICS), ids=list(METRICS))
 @pytest.mark.parametrize("config", CONFIGS, ids=lambda c: ",".join(f"{k}={v}" for k, v in c.items()) or "defaults")
 def test_lr_sequence_matches_torch(metrics: str, config: dict) -> None:
-    ours_opt = minidl.SGD([minidl.Parameter(torch.zeros(1))], lr=0.1)
-    theirs_opt = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
-    ours = minidl.ReduceLROnPlateau(ours_opt, **config)
-    theirs = torch.optim.lr_scheduler.ReduceLROnPlateau(theirs_opt, **config)
-    ours_lrs, theirs_lrs = [], []
-    for value in METRICS[metrics]:
-        ours.step(value)
-        theirs.step(value)
-        ours_lrs.append(ours_opt.lr)
-        theirs_lrs.append(theirs_opt.param_groups[0]["lr"])
-    assert ours_lrs == theirs_lrs
-
-
-def test_state_dict_round_trip_continues_identically() -> None:
-    opt = minidl.SGD([minidl.Parameter(torch.zeros(1))], lr=0.1)
-    sched = minidl.ReduceLROnPlateau(opt, factor=0.5, patience=1, cooldown=1)
-    for v in [1.0, 0.9, 0.9, 0.9]:
-        sched.step(v)
-    opt2 = minidl.SGD([minidl.Parameter(torch.zeros(1))], lr=opt.lr)
-    sched2 = minidl.ReduceLROnPlateau(opt2)
-    sched2.load_state_dict(sched.state_dict())
-    for v in [0.9, 0.9, 0.95, 0.8, 0.8, 0.8]:
-        sched.step(v)
-        sched2.step(v)
-        assert opt.lr == opt2.lr
+    check_scheduler(
+        minidl.ReduceLROnPlateau,
+        config,
+        lambda o: torch.optim.lr_scheduler.ReduceLROnPlateau(o, **config),
+        reference_optimizer=torch.optim.SGD,
+        metrics=METRICS[metrics],
+        epochs=len(METRICS[metrics]),
+    )
 
 
 def test_bad_configuration_is_named() -> None:

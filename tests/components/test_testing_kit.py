@@ -2,40 +2,27 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 import torch
 
 import minidl
-from minidl.core.module import require_forward
+from minidl.plugin import Dataset, DataSplit, Initializer, Loss, Module, Parameter, ShapeError, fans, require_forward
 from minidl.testing import (
     check_call_order,
+    check_dataset,
     check_finite_differences,
     check_grad_accumulation,
+    check_initializer,
+    check_loss,
     check_module,
     check_optimizer,
+    check_reset_parameters,
     check_scheduler,
     check_train_eval,
+    check_wrong_inputs,
 )
-
-
-@pytest.mark.parametrize(
-    ("cls", "config", "reference", "modes"),
-    [
-        (minidl.Linear, {"in_features": 3, "out_features": 2}, lambda: torch.nn.Linear(3, 2), ("train", "eval")),
-        (
-            minidl.Linear,
-            {"in_features": 3, "out_features": 2, "bias": False},
-            lambda: torch.nn.Linear(3, 2, bias=False),
-            ("train", "eval"),
-        ),
-        (minidl.ReLU, {}, torch.nn.ReLU, ("train", "eval")),
-        (minidl.Tanh, {}, torch.nn.Tanh, ("train", "eval")),
-        (minidl.Dropout, {"p": 0.3}, lambda: torch.nn.Dropout(0.3), ("eval",)),  # torch draws other masks in training
-    ],
-    ids=["Linear", "Linear-nobias", "ReLU", "Tanh", "Dropout"],
-)
-def test_builtin_modules_conform(cls, config, reference, modes):
-    check_module(cls, config, input_shape=(4, 3), reference=reference, reference_modes=modes)
 
 
 def test_sequential_of_builtins_conforms_against_torch_sequential():
@@ -127,31 +114,10 @@ def test_kit_catches_backward_before_forward_without_call_order_error():
         check_call_order(UnguardedTanh, {}, (4, 3))
 
 
-def test_optimizer_trajectories_match_torch():
-    check_optimizer(
-        minidl.Adam, {"lr": 0.05, "weight_decay": 0.1}, lambda p: torch.optim.Adam(p, lr=0.05, weight_decay=0.1)
-    )
-    check_optimizer(
-        minidl.SGD,
-        {"lr": 0.05, "momentum": 0.9, "nesterov": True},
-        lambda p: torch.optim.SGD(p, lr=0.05, momentum=0.9, nesterov=True),
-    )
-
-
 def test_optimizer_check_catches_a_different_rule():
     """Adam's first step is about ``-lr * sign(g)`` whatever beta1 is; a different beta1 shows from step 2."""
     with pytest.raises(AssertionError, match=r"Adam: parameter 0 after step 2 vs Adam"):
         check_optimizer(minidl.Adam, {"lr": 0.05}, lambda p: torch.optim.Adam(p, lr=0.05, betas=(0.8, 0.999)))
-
-
-def test_scheduler_learning_rates_match_torch():
-    config = {"patience": 2, "factor": 0.5, "cooldown": 1}
-    check_scheduler(
-        minidl.ReduceLROnPlateau,
-        config,
-        lambda o: torch.optim.lr_scheduler.ReduceLROnPlateau(o, **config),
-        reference_optimizer=torch.optim.SGD,
-    )
 
 
 def test_scheduler_check_catches_a_different_schedule():
@@ -162,3 +128,209 @@ def test_scheduler_check_catches_a_different_schedule():
             lambda o: torch.optim.lr_scheduler.ReduceLROnPlateau(o, patience=3, factor=0.5),
             reference_optimizer=torch.optim.SGD,
         )
+
+
+class LayerNormPassingItsScale(Module):
+    """Hands its 1-D scale to the initializer: passed every other check, then crashed at model build."""
+
+    def __init__(self, width: int = 3) -> None:
+        super().__init__()
+        self.width = width
+        self.weight = Parameter(torch.ones(width))
+        self._x: torch.Tensor | None = None
+
+    def reset_parameters(self, initializer) -> None:
+        initializer.fill(self.weight.value, None)
+
+    def forward(self, x):
+        if x.shape[-1] != self.width:
+            raise ShapeError(f"expected width {self.width}")
+        self._x = x
+        return x * self.weight.value
+
+    def backward(self, g):
+        require_forward(self, self._x)
+        self.weight.grad.add_((g * self._x).reshape(-1, self.width).sum(0))
+        return g * self.weight.value
+
+
+class UncheckedLinear(minidl.Linear):
+    """Leaves the wrong width to the matrix product: a raw RuntimeError instead of ShapeError."""
+
+    def forward(self, x):
+        self._input = x
+        return torch.addmm(self.bias.value, x, self.weight.value.t())
+
+
+def test_kit_catches_a_vector_handed_to_the_initializer():
+    message = (
+        r"check_reset_parameters: LayerNormPassingItsScale.init_parameters with the 'default' initializer raised "
+        r"ShapeError: .*must pass initializer.fill only weights"
+    )
+    with pytest.raises(AssertionError, match=message):
+        check_module(LayerNormPassingItsScale, input_shape=(4, 3))
+
+
+def test_kit_asks_for_shape_error_on_a_wrong_width():
+    message = (
+        r"check_wrong_inputs: UncheckedLinear.forward on an input of shape \(4, 4\) \(the test's shape is \(4, 3\)\) "
+        r"raised RuntimeError: .*raise minidl.ShapeError"
+    )
+    with pytest.raises(AssertionError, match=message):
+        check_wrong_inputs(UncheckedLinear, {"in_features": 3, "out_features": 2}, (4, 3))
+
+
+def test_kit_reports_a_module_that_mishandles_a_3d_input_as_a_kit_failure():
+    with pytest.raises(
+        AssertionError, match=r"^check_\w+: UncheckedLinear raised RuntimeError: .*\(input shape \(2, 3, 4\)\)"
+    ):
+        check_module(UncheckedLinear, {"in_features": 4, "out_features": 2}, input_shape=(2, 3, 4))
+
+
+def test_kit_asks_a_module_with_weights_to_refuse_another_width():
+    class AnyWidthScale(LayerNormPassingItsScale):
+        def reset_parameters(self, initializer) -> None:
+            self.weight.value.fill_(1.0)
+
+        def forward(self, x):
+            self._x = x
+            return x * self.weight.value[0]
+
+    with pytest.raises(AssertionError, match="accepted an input of width 4, but its width is 3"):
+        check_wrong_inputs(AnyWidthScale, {}, (5, 3))
+    check_wrong_inputs(AnyWidthScale, {}, (5, 3), fixed_width=False)
+
+
+class HalfGradientMSE(minidl.MSELoss):
+    def backward(self):
+        return super().backward() / 2
+
+
+class MSEWithoutShapeCheck(minidl.MSELoss):
+    def forward(self, prediction, target):
+        diff = prediction - target[: len(prediction)]
+        self._scaled_diff = diff.mul(2.0 / diff.numel())
+        return diff.square().mean()
+
+
+class MSEWithoutCallOrder(minidl.MSELoss):
+    def backward(self):
+        return self._scaled_diff * 1.0
+
+
+@pytest.mark.parametrize(
+    ("cls", "message"),
+    [
+        (HalfGradientMSE, "HalfGradientMSE: gradient vs finite differences"),
+        (MSEWithoutShapeCheck, r"MSEWithoutShapeCheck.forward accepted a target of shape \(7, 3\).*minidl.ShapeError"),
+        (MSEWithoutCallOrder, r"MSEWithoutCallOrder.backward before forward raised TypeError.*CallOrderError"),
+    ],
+)
+def test_kit_catches_broken_losses(cls: type[Loss], message: str) -> None:
+    with pytest.raises(AssertionError, match=message):
+        check_loss(cls, reference=torch.nn.MSELoss)
+
+
+class NarrowXavier(minidl.XavierNormal):
+    """Forgets fan_out in the spread."""
+
+    def fill(self, weight, bias):
+        weight.normal_(0.0, self.gain / math.sqrt(fans(weight)[0]))
+        if bias is not None:
+            bias.zero_()
+
+
+class PrivateGenerator(Initializer):
+    """Draws from a generator of its own: the trainer's seed cannot reproduce its draws."""
+
+    generator = torch.Generator().manual_seed(1)
+
+    def fill(self, weight, bias):
+        weight.copy_(torch.randn(weight.shape, generator=self.generator, dtype=weight.dtype))
+        if bias is not None:
+            bias.zero_()
+
+
+class IndexingInit(Initializer):
+    """``weight.shape[1]`` on a vector: an IndexError instead of a clear refusal."""
+
+    def fill(self, weight, bias):
+        weight.uniform_(-1 / weight.shape[1], 1 / weight.shape[1])
+        if bias is not None:
+            bias.zero_()
+
+
+@pytest.mark.parametrize(
+    ("cls", "message"),
+    [
+        (
+            NarrowXavier,
+            r"NarrowXavier on a \(600, 400\) weight: standard deviation 0.05.* against the reference's 0.04",
+        ),
+        (PrivateGenerator, "the same seed gave different weights"),
+        (IndexingInit, r"IndexingInit.fill on a 1-D weight raised IndexError.*minidl.ShapeError"),
+    ],
+)
+def test_kit_catches_broken_initializers(cls: type[Initializer], message: str) -> None:
+    with pytest.raises(AssertionError, match=message):
+        check_initializer(cls, reference=torch.nn.init.xavier_normal_)
+
+
+class GlobalRandomData(minidl.Circle):
+    """Draws from the global generator after seeding it: the same seed works, but training's randomness moves."""
+
+    def load(self, seed):
+        torch.manual_seed(seed)
+        x = torch.rand(self.n_train + self.n_test, 2)
+        y = (x.sum(1) > 1).long()
+        return DataSplit(x[: self.n_train], y[: self.n_train], x[self.n_train :], y[self.n_train :], 2)
+
+
+class SeedlessData(Dataset):
+    def load(self, seed):
+        x = torch.linspace(0, 1, 20).reshape(10, 2)
+        return DataSplit(x, torch.zeros(10, dtype=torch.long), x + 1, torch.ones(10, dtype=torch.long), 2)
+
+
+class OutOfRangeLabels(SeedlessData):
+    def load(self, seed):
+        x = torch.rand(10, 2, generator=torch.Generator().manual_seed(seed))
+        return DataSplit(x, torch.full((10,), 2), x + 1, torch.zeros(10, dtype=torch.long), 2)
+
+
+@pytest.mark.parametrize(
+    ("cls", "message"),
+    [
+        (GlobalRandomData, "GlobalRandomData.load changed torch's global random state"),
+        (SeedlessData, r"SeedlessData.load\(1\) gave the same training points as load\(0\)"),
+        (OutOfRangeLabels, r"check_dataset: OutOfRangeLabels raised ShapeError: DataSplit: train labels must be"),
+    ],
+)
+def test_kit_catches_broken_datasets(cls: type[Dataset], message: str) -> None:
+    with pytest.raises(AssertionError, match=message):
+        check_dataset(cls)
+
+
+class Heavyball:
+    """An author's own reference optimizer (torch has no such one): SGD with momentum, written from the formula."""
+
+    def __init__(self, params, lr):
+        self.params, self.param_groups = list(params), [{"lr": lr}]
+        self.velocity = [torch.zeros_like(p) for p in self.params]
+
+    def step(self):
+        with torch.no_grad():
+            for p, v in zip(self.params, self.velocity):
+                v.mul_(0.9).add_(p.grad)
+                p.sub_(self.param_groups[0]["lr"] * v)
+
+
+def test_optimizer_check_takes_the_authors_own_reference():
+    check_optimizer(minidl.SGD, {"lr": 0.05, "momentum": 0.9}, lambda p: Heavyball(p, lr=0.05))
+    with pytest.raises(AssertionError, match=r"without torch\.optim's interface: a param_groups list"):
+        check_optimizer(minidl.SGD, {"lr": 0.05}, lambda p: object())
+
+
+def test_every_check_reports_a_raw_error_as_its_own_failure():
+    with pytest.raises(AssertionError, match=r"check_reset_parameters: LayerNormPassingItsScale"):
+        check_reset_parameters(LayerNormPassingItsScale)

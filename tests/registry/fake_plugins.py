@@ -8,15 +8,29 @@ import textwrap
 from pathlib import Path
 
 
-def make_distribution(root: Path, name: str, version: str, module: str, source: str) -> None:
-    """Write ``<module>.py`` and a ``<name>-<version>.dist-info`` with a ``minidl`` entry point to it."""
+def make_distribution(
+    root: Path,
+    name: str,
+    version: str,
+    module: str,
+    source: str,
+    *,
+    metadata: str | None = None,
+    entry_points: str | None = None,
+) -> Path:
+    """Write ``<module>.py`` and a ``<name>-<version>.dist-info`` with a ``minidl`` entry point to it.
+
+    ``metadata`` and ``entry_points`` replace the files' usual text (for broken records); returns the folder.
+    """
     (root / f"{module}.py").write_text(textwrap.dedent(source))
     info = root / f"{name.replace('-', '_')}-{version}.dist-info"
     info.mkdir()
-    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n")
-    (info / "entry_points.txt").write_text(f"[minidl]\n{module} = {module}\n")
+    default_metadata = f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n"
+    (info / "METADATA").write_text(default_metadata if metadata is None else metadata)
+    (info / "entry_points.txt").write_text(f"[minidl]\n{module} = {module}\n" if entry_points is None else entry_points)
     sys.modules.pop(module, None)  # an earlier test's module of the same name must not be reused
     importlib.invalidate_caches()
+    return info
 
 
 GOOD_PLUGIN = """
@@ -91,4 +105,149 @@ SECOND_SQUARE = """
     @hookimpl
     def register_modules(register):
         register(Square)
+"""
+
+CLASHING_RELU = """
+    import minidl
+    from minidl.registry import hookimpl
+
+    class ReLU(minidl.Module):
+        \"\"\"A plugin's own ReLU: the identity, so using it by mistake would show.\"\"\"
+        def forward(self, x): return x
+        def backward(self, g): return g
+
+    @hookimpl
+    def register_modules(register):
+        register(ReLU)
+"""
+
+EXITS = """
+    import sys
+    sys.exit(3)
+"""
+
+RAISES_BASE_EXCEPTION = """
+    class Escape(BaseException):
+        pass
+
+    raise Escape("not an Exception at all")
+"""
+
+INTERRUPTS = """
+    raise KeyboardInterrupt
+"""
+
+LOOKS_UP_THE_REGISTRY = """
+    from minidl import registry
+    registry.names("module")
+"""
+
+RELOADS_IN_A_HOOK = """
+    from minidl import registry
+    from minidl.registry import hookimpl
+
+    @hookimpl
+    def register_losses(register):
+        registry.reload()
+"""
+
+PRINTS = """
+    import os, sys
+    print("PLUGIN-SAYS python stdout")
+    print("PLUGIN-SAYS python stderr", file=sys.stderr)
+    os.write(1, b"PLUGIN-SAYS fd 1\\n")
+    os.write(2, b"PLUGIN-SAYS fd 2\\n")
+    sys.__stdout__.write("PLUGIN-SAYS real stdout\\n")
+    from minidl.registry import hookimpl
+
+    @hookimpl
+    def register_modules(register):
+        print("PLUGIN-SAYS in a hook")
+"""
+
+ESCAPES = r"""
+    import sys
+    from typing import Annotated
+    import minidl
+    from minidl.registry import hookimpl
+
+    class Shout(minidl.Module):
+        '''\x1b[31mred\x1b[0m [bold]markup[/bold] [/] and a\nsecond line'''
+        def __init__(self, mode: Annotated[str, minidl.Param(help="\x1b]0;title\x07 [/]")] = "\x1b[2J"):
+            super().__init__()
+            self.mode = mode
+        def forward(self, x): return x
+        def backward(self, g): return g
+
+    @hookimpl
+    def register_modules(register):
+        print("\x1b[2J\x1b[H screen cleared")
+        register(Shout)
+"""
+
+FAILS_WITH_ESCAPES = r"""
+    raise RuntimeError("\x1b[2J\x1b[31mcleared your screen\nminidl: error: a forged second line \u202e[/]")
+"""
+
+FAILS_ON_A_LINE_WITH_A_RAW_ESCAPE = """
+    raise RuntimeError("\x1b[31m" + "red")
+"""
+
+BAD_NAME_TEMPLATE = """
+    import minidl
+    from minidl.registry import hookimpl
+
+    class Fine(minidl.Module):
+        def forward(self, x): return x
+        def backward(self, g): return g
+
+    @hookimpl
+    def register_modules(register):
+        register(Fine, name={name!r})
+"""
+
+TWO_CLASSES_ONE_NAME = """
+    import minidl
+    from minidl.registry import hookimpl
+
+    class One(minidl.Module):
+        def forward(self, x): return x
+        def backward(self, g): return g
+
+    class Two(One):
+        pass
+
+    @hookimpl
+    def register_modules(register):
+        register(One, name="Same")
+        register(Two, name="Same")
+"""
+
+RAISES_IN_CONSTRUCTOR = """
+    import minidl
+    from minidl.registry import hookimpl
+
+    class Grumpy(minidl.Module):
+        \"\"\"Refuses to be built.\"\"\"
+        def __init__(self):
+            raise RuntimeError("Grumpy will not be built")
+        def forward(self, x): return x
+        def backward(self, g): return g
+
+    @hookimpl
+    def register_modules(register):
+        register(Grumpy)
+"""
+
+WRONG_HOOK_ARGUMENT = """
+    from minidl.registry import hookimpl
+
+    @hookimpl
+    def register_modules(registrar):
+        pass
+"""
+
+SLEEPS = """
+    import time
+    time.sleep(0.3)
 """

@@ -15,17 +15,6 @@ from minidl import registry
 from tests.registry import fake_plugins as fp
 
 
-@pytest.fixture
-def plugin_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    """A folder on sys.path for fake distributions; the registry is rebuilt before and after."""
-    monkeypatch.syspath_prepend(str(tmp_path))
-    for var in ("MINIDL_STRICT_PLUGINS", "MINIDL_LOAD_PLUGINS", "MINIDL_DISABLE_PLUGINS"):
-        monkeypatch.delenv(var, raising=False)
-    registry.reload()
-    yield tmp_path
-    registry.reload()
-
-
 def statuses() -> dict[str, str]:
     return {i.distribution: i.status for i in registry.plugins()}
 
@@ -134,6 +123,7 @@ def test_two_providers_of_one_short_name_are_ambiguous(plugin_dir: Path) -> None
     ):
         registry.get("module", "Square")
     assert registry.get("module", "other-square:Square") is not registry.get("module", "minidl-square:Square")
+    assert registry.describe("module", "other-square:Square")["summary"] == ""  # its own docstring, not Module's
     assert {"minidl-square:Square", "other-square:Square"} <= set(registry.names("module"))
 
 

@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from minidl.core.errors import MinidlError
-from minidl.workflow.recipe import default_spec, report_network
+from minidl.workflow.recipe import builtin, default_spec, report_network
 from minidl.workflow.spec import normalize
 
-SGD = {"component": "SGD", "config": {"lr": 0.05}}
-ADAM = {"component": "Adam", "config": {"lr": 1e-3}}
-PLATEAU = {"component": "ReduceLROnPlateau", "config": {"factor": 0.5, "patience": 10}}
+SGD = {"component": builtin("SGD"), "config": {"lr": 0.05}}
+ADAM = {"component": builtin("Adam"), "config": {"lr": 1e-3}}
+PLATEAU = {"component": builtin("ReduceLROnPlateau"), "config": {"factor": 0.5, "patience": 10}}
 GAIN = {"ReLU": 2.0**0.5, "Tanh": 5.0 / 3.0}  # minidl.gain(): the gain for the activation that follows
 EXTRA = "minidl-extra"
 
@@ -48,7 +48,10 @@ class Settings:
     def apply(self, spec: dict[str, Any]) -> dict[str, Any]:
         """``spec`` with this study's data size and epochs (the batch size stays the spec's)."""
         training = spec["training"]
-        training["dataset"] = {"component": "circle", "config": {"n_train": self.n_train, "n_test": self.n_test}}
+        training["dataset"] = {
+            "component": builtin("circle"),
+            "config": {"n_train": self.n_train, "n_test": self.n_test},
+        }
         training.update(epochs=self.epochs, seed=self.first_seed)
         return spec
 
@@ -81,17 +84,17 @@ def report_spec(
     scheduler: dict[str, Any] | None = None,
     dropout: float | None = None,
 ) -> dict[str, Any]:
-    """The report's network and training setup with the given choices."""
-    layers = report_network(activation)
+    """The report's network and training setup with the given choices (minidl's own components, by short name)."""
+    layers = report_network(builtin(activation))
     if dropout is not None:
-        hidden = [i for i, layer in enumerate(layers) if layer["component"] == activation]
+        hidden = [i for i, layer in enumerate(layers) if layer["component"] == builtin(activation)]
         for i in reversed(hidden):
-            layers.insert(i + 1, {"component": "Dropout", "config": {"p": dropout}})
+            layers.insert(i + 1, {"component": builtin("Dropout"), "config": {"p": dropout}})
     init_config = {} if init == "default" else {"gain": GAIN[activation]}
     spec = {
-        "model": {"layers": layers, "init": {"component": init, "config": init_config}, "dtype": "float32"},
+        "model": {"layers": layers, "init": {"component": builtin(init), "config": init_config}, "dtype": "float32"},
         "training": {
-            "loss": {"component": loss, "config": {}},
+            "loss": {"component": builtin(loss), "config": {}},
             "optimizer": optimizer,
             "scheduler": scheduler,
             "batch_size": settings.batch_size,
@@ -114,7 +117,7 @@ def _activations(s: Settings) -> Group:
 
 def _losses(s: Settings) -> Group:
     configs = tuple(
-        Config(f"{loss_label}, {opt['component']}", report_spec(s, loss=loss, optimizer=opt))
+        Config(f"{loss_label}, {_name(opt)}", report_spec(s, loss=loss, optimizer=opt))
         for loss, loss_label in (("MSELoss", "MSE"), ("CrossEntropyLoss", "CE"))
         for opt in (SGD, ADAM)
     )
@@ -149,10 +152,11 @@ def _recipe_variant(
     layers = spec["model"]["layers"]
     if activation is not None:
         layers[:] = [
-            {"component": activation, "config": {}} if layer["component"] == "ReLU" else layer for layer in layers
+            {"component": activation, "config": {}} if layer["component"] == builtin("ReLU") else layer
+            for layer in layers
         ]
     if batchnorm:
-        linears = [i for i, layer in enumerate(layers) if layer["component"] == "Linear"][:-1]
+        linears = [i for i, layer in enumerate(layers) if layer["component"] == builtin("Linear")][:-1]
         for i in reversed(linears):
             width = layers[i]["config"]["out_features"]
             layers.insert(i + 1, {"component": "BatchNorm1d", "config": {"num_features": width}})
@@ -206,7 +210,12 @@ def _text(ref: dict[str, Any] | None) -> str:
     """``Adam(lr=0.01, betas=[0.9, 0.99])``: a component reference as a reader writes it."""
     if ref is None:
         return "no scheduler"
-    return f"{ref['component']}(" + ", ".join(f"{k}={v}" for k, v in ref.get("config", {}).items()) + ")"
+    return f"{_name(ref)}(" + ", ".join(f"{k}={v}" for k, v in ref.get("config", {}).items()) + ")"
+
+
+def _name(ref: dict[str, Any]) -> str:
+    """A component's name as the report writes it: minidl's own without the ``minidl:`` prefix."""
+    return ref["component"].removeprefix(builtin(""))
 
 
 def study(settings: Settings) -> list[Group]:

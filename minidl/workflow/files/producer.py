@@ -49,12 +49,15 @@ def read_producer(value: Any, where: str = "producer") -> dict[str, Any]:
 
 
 def install_hint(producer: dict[str, Any], message: str) -> str:
-    """For an unknown-component message, what to install: the saved provider of each component it names."""
+    """For an unknown-component message, what to install: the saved provider of each component it names.
+
+    A provider that is installed but did not load (failed, blocked) needs no hint: the message says why.
+    """
     hints = [
         f"{item['kind']} {item['id']!r} was provided by {item['distribution']} {item['version']} when this file was "
         f"saved: install {item['distribution']}>={item['version']}"
         for item in producer["components"]
-        if f"{item['kind']} {item['id']!r}" in message
+        if f"{item['kind']} {item['id']!r}" in message and not registry.unavailable(item["distribution"])
     ]
     return "; ".join(hints)
 

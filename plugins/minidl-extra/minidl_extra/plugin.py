@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from minidl.registry.hookspecs import Register, hookimpl
+from minidl.plugin import Register, hookimpl
 from minidl_extra.datasets import Spiral, Xor
 from minidl_extra.init import Orthogonal, XavierUniform
 from minidl_extra.modules import ELU, GELU, BatchNorm1d, LeakyReLU, Sigmoid, SiLU

@@ -9,6 +9,22 @@ import torch
 from minidl_extra import Orthogonal, XavierUniform
 
 from minidl import ConfigError, Linear
+from minidl.testing import check_initializer
+
+
+@pytest.mark.parametrize("gain", [1.0, 5.0 / 3.0])
+def test_initializers_pass_the_kit(gain):
+    """In-place fills of many shapes (convolution-like ones too), seeded draws, torch's statistics."""
+    check_initializer(
+        Orthogonal, {"gain": gain}, reference=lambda w: torch.nn.init.orthogonal_(w, gain), zero_bias=True
+    )
+    check_initializer(
+        XavierUniform,
+        {"gain": gain},
+        reference=lambda w: torch.nn.init.xavier_uniform_(w, gain),
+        bound=lambda fan_in, fan_out: gain * math.sqrt(6.0 / (fan_in + fan_out)),
+        zero_bias=True,
+    )
 
 
 @pytest.mark.parametrize("shape", [(5, 3), (3, 5), (4, 4), (1, 6)], ids=str)

@@ -54,3 +54,14 @@ def test_sources_use_torch_tensor_operations_only():
                 names = [_dotted(node)] if isinstance(node, ast.Attribute) else []
             hits += [f"{path.name}: {n}" for n in names if any(n == f or n.startswith(f + ".") for f in FORBIDDEN)]
     assert hits == []
+
+
+def test_sources_use_minidl_only_through_its_plugin_namespace():
+    """``minidl.plugin`` is the documented surface for plugin authors; internal modules may move."""
+    outside = []
+    for path in sorted(Path(minidl_extra.__file__).parent.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            modules = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            modules += [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            outside += [f"{path.name}: {m}" for m in modules if m.split(".")[0] == "minidl" and m != "minidl.plugin"]
+    assert outside == []

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import torch
 
-from minidl import Param, SampledDataset
+from minidl.plugin import Param, SampledDataset
 
 
 class Spiral(SampledDataset):

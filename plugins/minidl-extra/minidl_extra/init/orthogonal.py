@@ -11,7 +11,7 @@ from typing import Annotated
 
 import torch
 
-from minidl import Initializer, Param
+from minidl.plugin import Initializer, Param, fans
 
 
 class Orthogonal(Initializer):
@@ -21,6 +21,7 @@ class Orthogonal(Initializer):
         self.gain = gain
 
     def fill(self, weight: torch.Tensor, bias: torch.Tensor | None) -> None:
+        fans(weight)  # a vector has no orthogonal form: ShapeError, as PyTorch refuses it
         rows, cols = weight.shape[0], weight.numel() // weight.shape[0]
         normal = weight.new_empty(rows, cols).normal_(0.0, 1.0)
         if rows < cols:

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import torch
 
-from minidl import Initializer, Param
+from minidl.plugin import Initializer, Param, fans
 
 
 class XavierUniform(Initializer):
@@ -19,7 +19,7 @@ class XavierUniform(Initializer):
         self.gain = gain
 
     def fill(self, weight: torch.Tensor, bias: torch.Tensor | None) -> None:
-        fan_out, fan_in = weight.shape
+        fan_in, fan_out = fans(weight)  # (out, in, *kernel) counted as PyTorch does; a vector is refused
         bound = math.sqrt(3.0) * self.gain * math.sqrt(2.0 / (fan_in + fan_out))  # PyTorch's rounding, so draws match
         weight.uniform_(-bound, bound)
         if bias is not None:

@@ -14,9 +14,7 @@ from typing import Annotated, Any
 
 import torch
 
-from minidl import Module, Param, Parameter, ShapeError
-from minidl.core.lowering import OnnxGraph
-from minidl.core.module import require_forward
+from minidl.plugin import Module, OnnxGraph, Param, Parameter, ShapeError, require_forward
 
 
 class BatchNorm1d(Module):

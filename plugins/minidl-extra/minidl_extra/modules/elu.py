@@ -6,8 +6,7 @@ from typing import Annotated
 
 import torch
 
-from minidl import Elementwise, Param
-from minidl.core.lowering import OnnxGraph
+from minidl.plugin import Elementwise, OnnxGraph, Param
 
 
 class ELU(Elementwise):

@@ -6,8 +6,7 @@ import math
 
 import torch
 
-from minidl import Elementwise
-from minidl.core.lowering import OnnxGraph
+from minidl.plugin import Elementwise, OnnxGraph
 
 _SQRT_HALF = math.sqrt(0.5)
 _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)

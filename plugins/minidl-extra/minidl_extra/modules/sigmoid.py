@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import torch
 
-from minidl import Elementwise
-from minidl.core.lowering import OnnxGraph
+from minidl.plugin import Elementwise, OnnxGraph
 
 
 class Sigmoid(Elementwise):

@@ -15,7 +15,7 @@ from typing import Annotated
 
 import torch
 
-from minidl import Adam, Param, Parameter
+from minidl.plugin import Adam, Param, Parameter
 
 
 class AdamW(Adam):

@@ -15,7 +15,7 @@ from typing import Annotated
 
 import torch
 
-from minidl import Optimizer, Param, Parameter
+from minidl.plugin import Optimizer, Param, Parameter
 
 
 class RMSprop(Optimizer):

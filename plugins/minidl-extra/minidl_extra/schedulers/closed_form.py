@@ -6,7 +6,7 @@ keeps a resumed run exactly on the schedule: the checkpointed state is ``base_lr
 
 from __future__ import annotations
 
-from minidl import Optimizer, Scheduler
+from minidl.plugin import Optimizer, Scheduler
 
 
 class ClosedFormScheduler(Scheduler):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import Annotated
 
-from minidl import Optimizer, Param
+from minidl.plugin import Optimizer, Param
 from minidl_extra.schedulers.closed_form import ClosedFormScheduler
 
 
