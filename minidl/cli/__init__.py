@@ -2,7 +2,8 @@
 
 A user mistake (bad file, unknown component, bad option) prints one line on stderr and exits with
 status 2; a diverged training run exits with status 3; Ctrl-C exits with status 130 (files are
-written atomically, so an interrupted command leaves no partial file). Tracebacks are for bugs only.
+written atomically, so an interrupted command leaves no partial file). Tracebacks are for bugs only;
+``--debug`` (or ``MINIDL_DEBUG=1``) prints the traceback behind an error too, for plugin authors.
 """
 
 from __future__ import annotations
@@ -11,10 +12,11 @@ import argparse
 import importlib
 import os
 import sys
+import traceback
 from collections.abc import Sequence
 from typing import NoReturn
 
-from minidl.core.errors import MinidlError, TrainingDiverged
+from minidl.core.errors import MinidlError, TrainingDiverged, is_out_of_memory, one_line
 from minidl.version import __version__
 
 COMMANDS = ("train", "resume", "evaluate", "inspect", "components", "plugins", "experiments")
@@ -30,10 +32,23 @@ class Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     parser = Parser(prog="minidl", description="Train, inspect and manage minidl models.")
     parser.add_argument("--version", action="version", version=f"minidl {__version__}")
+    parser.add_argument("--debug", action="store_true", help=_DEBUG_HELP)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name in COMMANDS:
         importlib.import_module(f"minidl.cli.{name}_command").add_parser(sub)
+        sub.choices[name].add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=_DEBUG_HELP)
     return parser
+
+
+_DEBUG_HELP = "on an error, print its full traceback too (also MINIDL_DEBUG=1): for plugin authors"
+
+
+def _fail(error: BaseException, message: str, status: int, args: argparse.Namespace | None) -> int:
+    """Print one line for ``error`` (after its traceback, when debugging) and return the exit status."""
+    if os.environ.get("MINIDL_DEBUG", "") not in ("", "0") or getattr(args, "debug", False):
+        traceback.print_exception(error)
+    print(f"minidl: error: {message}", file=sys.stderr)
+    return status
 
 
 def _oserror_text(error: OSError) -> str:
@@ -43,6 +58,7 @@ def _oserror_text(error: OSError) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    args = None
     try:
         args = build_parser().parse_args(argv)
         return int(args.run(args) or 0)
@@ -50,14 +66,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
     except TrainingDiverged as error:
-        print(f"minidl: error: {error}", file=sys.stderr)
-        return 3
+        return _fail(error, str(error), 3, args)
     except MinidlError as error:
-        print(f"minidl: error: {error}", file=sys.stderr)
-        return 2
+        return _fail(error, str(error), 2, args)
     except OSError as error:
-        print(f"minidl: error: {_oserror_text(error)}", file=sys.stderr)
-        return 2
+        return _fail(error, _oserror_text(error), 2, args)
+    except Exception as error:  # a failed allocation anywhere is the user's to fix (a smaller job), not a bug
+        if not is_out_of_memory(error):
+            raise
+        return _fail(error, f"out of memory: {one_line(error)}", 2, args)
     except KeyboardInterrupt:
         print("minidl: interrupted", file=sys.stderr)
         return 130
