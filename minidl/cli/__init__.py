@@ -16,7 +16,7 @@ import traceback
 from collections.abc import Sequence
 from typing import NoReturn
 
-from minidl.core.errors import MinidlError, TrainingDiverged, is_out_of_memory, one_line
+from minidl.core.errors import MinidlError, TrainingDiverged, is_out_of_memory, one_line, printable
 from minidl.version import __version__
 
 COMMANDS = ("train", "resume", "evaluate", "inspect", "components", "plugins", "experiments")
@@ -26,7 +26,7 @@ class Parser(argparse.ArgumentParser):
     """argparse with one-line errors: ``minidl train: error: argument --epochs: ... (see --help)``."""
 
     def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+        self.exit(2, f"{self.prog}: error: {printable(message)} (see {self.prog} --help)\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -47,7 +47,7 @@ def _fail(error: BaseException, message: str, status: int, args: argparse.Namesp
     """Print one line for ``error`` (after its traceback, when debugging) and return the exit status."""
     if os.environ.get("MINIDL_DEBUG", "") not in ("", "0") or getattr(args, "debug", False):
         traceback.print_exception(error)
-    print(f"minidl: error: {message}", file=sys.stderr)
+    print(f"minidl: error: {printable(message)}", file=sys.stderr)
     return status
 
 

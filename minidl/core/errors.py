@@ -58,8 +58,13 @@ def one_line(error: BaseException) -> str:
     Only the first line: torch appends C++ backtraces to its messages (``MINIDL_DEBUG=1`` shows everything).
     """
     lines = [line.strip() for line in str(error).splitlines() if line.strip()]
-    text = "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in (lines or [""])[0])
+    text = printable((lines or [""])[0])
     return f"{type(error).__name__}: {text}" if text else type(error).__name__
+
+
+def printable(text: str) -> str:
+    """``text`` with every non-printable character escaped (``\\n``, ``\\x1b``): it stays one line of plain text."""
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in text)
 
 
 def is_out_of_memory(error: BaseException) -> bool:

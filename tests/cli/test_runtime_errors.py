@@ -124,7 +124,15 @@ def test_running_out_of_memory_anywhere_is_one_line(
     def exhausted(*args: object, **kwargs: object) -> None:
         raise error
 
-    monkeypatch.setattr(minidl.cli.train_command, "build_trainer", exhausted)
+    monkeypatch.setattr("minidl.cli.train_command.build_trainer", exhausted)
     result = cli("train")
     assert_one_line_error(result)
     assert result.err.startswith(f"minidl: error: out of memory: {type(error).__name__}")
+
+
+@pytest.mark.parametrize("argv", [("train", "\x1e"), ("plugins", "\x1e"), ("inspect", "a\nb\x1b[31m")])
+def test_control_characters_the_user_typed_stay_on_one_line(cli, argv: tuple[str, ...]) -> None:
+    """Found by the property test: ``\\x1e`` is a line break to ``str.splitlines`` (and \\x1b drives terminals)."""
+    result = cli(*argv)
+    assert_one_line_error(result)
+    assert "\\x1e" in result.err or "a\\nb\\x1b[31m" in result.err
