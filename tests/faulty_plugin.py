@@ -7,6 +7,7 @@ so a spec names the failure it wants: ``{"component": "Faulty", "config": {"fail
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -120,6 +121,7 @@ def register_initializers(register):
 '''
 
 
+@contextmanager
 def install(root: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Make the distribution visible on ``sys.path`` for one test, with a fresh registry before and after."""
     monkeypatch.syspath_prepend(str(root))

@@ -29,7 +29,7 @@ from hypothesis import strategies as st
 
 import minidl
 from minidl.cli import COMMANDS, build_parser, main
-from minidl.workflow import experiments
+from minidl.workflow import experiments, memory
 from minidl.workflow.trainer import Trainer
 from tests import faulty_plugin
 from tests.cli.conftest import small_spec
@@ -48,7 +48,8 @@ NUMBERS = st.one_of(
     st.integers(min_value=-(2**70), max_value=2**70).map(str),
     st.floats().map(repr),
 )
-TEXT = st.text(st.characters(exclude_characters="\x00"), max_size=12)  # an OS argument never holds NUL
+TEXT = st.text(st.characters(codec="utf-8", exclude_characters="\x00"), max_size=12)
+"""What the OS can hand a program: no NUL; undecodable bytes come as surrogate escapes (in INPUTS)."""
 FILES = ["spec.minidl", "model.minidl", "bare.minidl", "checkpoint.minidl", "garbage.minidl", "empty.minidl"]
 FILES += ["faulty-spec.minidl", "faulty-model.minidl"]  # a plugin layer raises in training, or in any forward
 INPUTS = st.sampled_from(FILES) | st.sampled_from(
@@ -107,28 +108,26 @@ def files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """The files an example may name: a spec, a model with and without training setup, a checkpoint, junk,
     and files whose plugin layer raises (the plugin installed for the test)."""
     (tmp_path / "plugin").mkdir()
-    installed = faulty_plugin.install(tmp_path / "plugin", monkeypatch)
-    next(installed)
-    folder = tmp_path / "files"
-    folder.mkdir()
-    minidl.save_spec(small_spec(), folder / "spec.minidl")
-    minidl.save_spec(small_spec(), folder / "ünïcødé spec.minidl")
-    trainer = minidl.build_trainer(small_spec())
-    trainer.fit(1)
-    trainer.save_checkpoint(folder / "checkpoint.minidl")
-    minidl.save(trainer.model, folder / "model.minidl", training=trainer.spec["training"])
-    minidl.save(trainer.model, folder / "bare.minidl")
-    (folder / "garbage.minidl").write_bytes(b"\x81\xa6format\xa6minidl\xff\x00garbage")
-    (folder / "empty.minidl").write_bytes(b"")
-    (folder / "folder").mkdir()
-    minidl.save_spec(
-        faulty_plugin.small_spec({"component": "Faulty", "config": {"fail": "train_forward"}}),
-        folder / "faulty-spec.minidl",
-    )
-    faulty = faulty_plugin.small_spec({"component": "Faulty", "config": {"fail": "eval_forward"}})
-    minidl.save(minidl.build_model(faulty), folder / "faulty-model.minidl", training=faulty["training"])
-    yield folder
-    next(installed, None)
+    with faulty_plugin.install(tmp_path / "plugin", monkeypatch):
+        folder = tmp_path / "files"
+        folder.mkdir()
+        minidl.save_spec(small_spec(), folder / "spec.minidl")
+        minidl.save_spec(small_spec(), folder / "ünïcødé spec.minidl")
+        trainer = minidl.build_trainer(small_spec())
+        trainer.fit(1)
+        trainer.save_checkpoint(folder / "checkpoint.minidl")
+        minidl.save(trainer.model, folder / "model.minidl", training=trainer.spec["training"])
+        minidl.save(trainer.model, folder / "bare.minidl")
+        (folder / "garbage.minidl").write_bytes(b"\x81\xa6format\xa6minidl\xff\x00garbage")
+        (folder / "empty.minidl").write_bytes(b"")
+        (folder / "folder").mkdir()
+        minidl.save_spec(
+            faulty_plugin.small_spec({"component": "Faulty", "config": {"fail": "train_forward"}}),
+            folder / "faulty-spec.minidl",
+        )
+        faulty = faulty_plugin.small_spec({"component": "Faulty", "config": {"fail": "eval_forward"}})
+        minidl.save(minidl.build_model(faulty), folder / "faulty-model.minidl", training=faulty["training"])
+        yield folder
 
 
 @contextmanager
@@ -146,8 +145,9 @@ def fresh_folder(files: Path) -> Iterator[None]:
 
 
 @pytest.fixture
-def quick(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Keep every run short: a tiny default recipe, at most two epochs a run, no study trained."""
+def quick(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Keep every run short and small: a tiny default recipe, at most two epochs a run, no study trained, and
+    4 GiB more address space at most (an example that would fill the memory fails here, not the machine)."""
     monkeypatch.setattr("minidl.cli.train_command.default_spec", small_spec)
     run_epoch = Trainer.run_epoch
 
@@ -162,6 +162,19 @@ def quick(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(experiments, "run_study", lambda *args: {})
     for variable in ("MINIDL_DEBUG", "MINIDL_LOAD_PLUGINS", "MINIDL_DISABLE_PLUGINS", "MINIDL_STRICT_PLUGINS"):
         monkeypatch.delenv(variable, raising=False)
+    mapped = memory._kib_fields("/proc/self/status").get("VmSize")
+    if mapped is None:  # not Linux: no cap
+        yield
+        return
+    import resource
+
+    limits = resource.getrlimit(resource.RLIMIT_AS)
+    cap = mapped + 4 * 2**30 if limits[1] == resource.RLIM_INFINITY else min(mapped + 4 * 2**30, limits[1])
+    resource.setrlimit(resource.RLIMIT_AS, (cap, limits[1]))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, limits)
 
 
 def check_every_argument_list(

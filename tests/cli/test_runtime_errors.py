@@ -20,7 +20,8 @@ FAULTY = f"(minidl-faulty:Faulty from minidl-faulty {faulty_plugin.VERSION})"
 
 @pytest.fixture
 def faulty(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    yield from faulty_plugin.install(tmp_path, monkeypatch)
+    with faulty_plugin.install(tmp_path, monkeypatch):
+        yield
 
 
 def faulty_spec(fail: str) -> dict:
@@ -136,3 +137,10 @@ def test_control_characters_the_user_typed_stay_on_one_line(cli, argv: tuple[str
     result = cli(*argv)
     assert_one_line_error(result)
     assert "\\x1e" in result.err or "a\\nb\\x1b[31m" in result.err
+
+
+def test_a_study_of_absurdly_many_trials_is_refused_before_it_starts(cli) -> None:
+    """Found by the property test: ``--trials 865012730`` built a seed list that filled the memory."""
+    result = cli("experiments", "--quick", "--trials", "865012730")
+    assert_one_line_error(result)
+    assert "trials must be a whole number in [1, 10000], got 865012730" in result.err

@@ -20,7 +20,8 @@ PROVIDER = f"minidl-faulty:{{}} from minidl-faulty {faulty_plugin.VERSION}"
 
 @pytest.fixture(autouse=True)
 def faulty(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    yield from faulty_plugin.install(tmp_path, monkeypatch)
+    with faulty_plugin.install(tmp_path, monkeypatch):
+        yield
 
 
 def faulty_layer(fail: str) -> dict:
