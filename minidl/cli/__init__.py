@@ -3,7 +3,8 @@
 A user mistake (bad file, unknown component, bad option) prints one line on stderr and exits with
 status 2; a diverged training run exits with status 3; Ctrl-C, SIGTERM and SIGHUP stop the command
 with one line and status 130, 143 and 129 (files are written atomically, so an interrupted command
-leaves no partial or temporary file). Tracebacks are for bugs only.
+leaves no partial or temporary file). Tracebacks are for bugs only; ``--debug`` (or
+``MINIDL_DEBUG=1``) prints the traceback behind an error too, for plugin authors.
 
 Results and data go to stdout, progress and notes to stderr (``output.py``). Importing this package
 imports neither torch nor the commands: ``main`` first installs its signal handling, then imports them.
@@ -15,6 +16,7 @@ import argparse
 import importlib
 import os
 import sys
+import traceback
 from collections.abc import Sequence
 from typing import NoReturn
 
@@ -34,13 +36,16 @@ COMMANDS = (
     "import-weights",
     "schema",
 )
+_DEBUG_HELP = "on an error, print its full traceback too (also MINIDL_DEBUG=1): for plugin authors"
 
 
 class Parser(argparse.ArgumentParser):
     """argparse with one-line errors: ``minidl train: error: argument --epochs: ... (see --help)``."""
 
     def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+        from minidl.core.errors import printable
+
+        self.exit(2, f"{self.prog}: error: {printable(message)} (see {self.prog} --help)\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -52,10 +57,22 @@ def build_parser() -> argparse.ArgumentParser:
         "diverged, 130/143/129 stopped by Ctrl-C/SIGTERM/SIGHUP.",
     )
     parser.add_argument("--version", action="version", version=f"minidl {__version__}")
+    parser.add_argument("--debug", action="store_true", help=_DEBUG_HELP)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name in COMMANDS:
         importlib.import_module(f"minidl.cli.{name.replace('-', '_')}_command").add_parser(sub)
+        sub.choices[name].add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=_DEBUG_HELP)
     return parser
+
+
+def _fail(error: BaseException, message: str, status: int, args: argparse.Namespace | None) -> int:
+    """Print one line for ``error`` (after its traceback, when debugging) and return the exit status."""
+    from minidl.core.errors import printable
+
+    if os.environ.get("MINIDL_DEBUG", "") not in ("", "0") or getattr(args, "debug", False):
+        traceback.print_exception(error)
+    print(f"minidl: error: {printable(message)}", file=sys.stderr)
+    return status
 
 
 def _oserror_text(error: OSError) -> str:
@@ -66,8 +83,9 @@ def _oserror_text(error: OSError) -> str:
 
 @interrupts.handled()  # first of all, so that a signal during torch's import is handled too (see interrupts.py)
 def main(argv: Sequence[str] | None = None) -> int:
+    args = None
     try:
-        from minidl.core.errors import MinidlError, TrainingDiverged  # imports torch
+        from minidl.core.errors import MinidlError, TrainingDiverged, is_out_of_memory, one_line  # imports torch
 
         args = build_parser().parse_args(argv)
         if "threads" in args:
@@ -81,16 +99,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
     except TrainingDiverged as error:
-        print(f"minidl: error: {error}", file=sys.stderr)
-        return 3
+        return _fail(error, str(error), 3, args)
     except MinidlError as error:
-        print(f"minidl: error: {error}", file=sys.stderr)
-        return 2
+        return _fail(error, str(error), 2, args)
     except OSError as error:
-        print(f"minidl: error: {_oserror_text(error)}", file=sys.stderr)
-        return 2
+        return _fail(error, _oserror_text(error), 2, args)
     except SystemExit as exit_:  # --help, --version and parser errors: return their status instead of exiting
         return exit_.code if isinstance(exit_.code, int) else 0 if exit_.code is None else 2
+    except Exception as error:  # a failed allocation anywhere is the user's to fix (a smaller job), not a bug
+        if not is_out_of_memory(error):
+            raise
+        return _fail(error, f"out of memory: {one_line(error)}", 2, args)
 
 
 if __name__ == "__main__":

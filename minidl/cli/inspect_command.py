@@ -12,7 +12,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-import torch
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -20,6 +19,7 @@ from rich.text import Text
 import minidl
 from minidl import registry
 from minidl.components.modules.sequential import Sequential
+from minidl.workflow.spec import layer_shapes
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -40,17 +40,7 @@ def _output_shapes(model: Sequential) -> list[list[int | None] | None]:
     width = getattr(model[0], "in_features", None)
     if width is None:
         return [None] * len(model)
-    first = model.param()[0].value if model.param() else torch.empty(0)
-    x = torch.zeros(2, width, dtype=first.dtype)
-    was_training, shapes = model.training, []
-    model.eval()
-    try:
-        for layer in model:
-            x = layer.forward(x)
-            shapes.append([None, *x.shape[1:]])
-    finally:
-        model.train(was_training)
-    return shapes
+    return [[None, *shape[1:]] for shape in layer_shapes(model, width)]
 
 
 def _history(state: dict[str, Any] | None) -> dict[str, Any] | None:

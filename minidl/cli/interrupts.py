@@ -91,8 +91,8 @@ def _install(handlers: object) -> dict[int, object]:
     previous: dict[int, object] = {}
     for signum in SIGNALS:
         handler = handlers.get(signum) if isinstance(handlers, dict) else handlers
-        if handler is None:  # a handler set outside Python cannot be put back; leave it
-            continue
+        if handler is None or signal.getsignal(signum) in (None, signal.SIG_IGN):
+            continue  # set outside Python (cannot be put back), or ignored by who started us (nohup): leave it
         try:
             previous[signum] = signal.signal(signum, handler)  # type: ignore[arg-type]
         except ValueError:  # not the main thread, which alone receives signals: nothing to install

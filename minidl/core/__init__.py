@@ -1,11 +1,21 @@
 """The bottom layer: the module protocol, parameter pairs, configuration declarations and errors."""
 
 from minidl.core.config import Configurable, Field, Param, schema_of
-from minidl.core.errors import CallOrderError, ConfigError, MinidlError, ShapeError, SpecError, TrainingDiverged
+from minidl.core.errors import (
+    CallOrderError,
+    ComponentError,
+    ConfigError,
+    MinidlError,
+    ResourceError,
+    ShapeError,
+    SpecError,
+    TrainingDiverged,
+)
 from minidl.core.module import Module, Parameter
 
 __all__ = [
     "CallOrderError",
+    "ComponentError",
     "ConfigError",
     "Configurable",
     "Field",
@@ -13,6 +23,7 @@ __all__ = [
     "Module",
     "Param",
     "Parameter",
+    "ResourceError",
     "ShapeError",
     "SpecError",
     "TrainingDiverged",

@@ -8,7 +8,10 @@
                   "epochs": 200, "batch_size": 10, "seed": 0}}          # "training" may be None
 
 The TUI edits a spec, the CLI reads one, files store one; ``normalize`` checks one (every error names
-its place, like ``model.layers[2].config.p``) and ``build_model`` / ``build_trainer`` make objects.
+its place, like ``model.layers[2].config.p``; every number must fit the model's dtype) and
+``build_model`` / ``build_trainer`` make objects. Building checks before it allocates: the memory the
+weights and data need against what is free, and one optimizer step on a scratch weight; an exception
+from a component's constructor, data set or initializer is a ComponentError naming its place.
 """
 
 from __future__ import annotations
@@ -20,13 +23,17 @@ import torch
 
 from minidl import registry
 from minidl.components.modules.sequential import Sequential
-from minidl.core.config import validate_config
+from minidl.core.config import schema_of, validate_config
 from minidl.core.errors import ConfigError, ShapeError
+from minidl.core.module import Parameter
+from minidl.workflow import memory
+from minidl.workflow.failures import Watch, build, component_error
 from minidl.workflow.trainer import Trainer
 
 DTYPES: dict[str, torch.dtype] = {"float32": torch.float32, "float64": torch.float64}
 TRAINING_INTS = {"epochs": (1, 10_000_000), "batch_size": (1, 100_000_000), "seed": (0, 2**63 - 1)}
 """The integer training settings and their inclusive ranges."""
+_INT64 = (-(2**63), 2**63 - 1)
 
 
 def _mapping(value: Any, where: str, keys: set[str], required: set[str]) -> dict[str, Any]:
@@ -41,8 +48,11 @@ def _mapping(value: Any, where: str, keys: set[str], required: set[str]) -> dict
     return value
 
 
-def normalize_component(kind: str, value: Any, where: str) -> dict[str, Any]:
-    """``{"component": id, "config": {...}}`` with the qualified id and a validated, complete config."""
+def normalize_component(kind: str, value: Any, where: str, dtype: str = "float32") -> dict[str, Any]:
+    """``{"component": id, "config": {...}}`` with the qualified id and a validated, complete config.
+
+    Every number must also fit the tensors of the model's ``dtype`` it will meet (see ``_check_numbers``).
+    """
     ref = _mapping(value, where, {"component", "config"}, {"component"})
     name = ref["component"]
     if not isinstance(name, str):
@@ -52,7 +62,26 @@ def normalize_component(kind: str, value: Any, where: str) -> dict[str, Any]:
     except LookupError as error:
         raise type(error)(f"{where}.component: {error}") from None
     checked = validate_config(entry.cls, ref.get("config", {}), where=f"{where}.config")
+    _check_numbers(entry.cls, checked, dtype, f"{where}.config")
     return {"component": entry.id, "config": checked}
+
+
+def _check_numbers(cls: type, config: dict[str, Any], dtype: str, where: str) -> None:
+    """Floats finite and within ``dtype``'s range, ints within int64 (torch's sizes and seeds).
+
+    The declared bounds allow what torch cannot take: an lr of 1e39 in float32, an in_features of 1e23.
+    """
+    largest = torch.finfo(DTYPES[dtype]).max
+    for field in schema_of(cls):
+        value = config[field.name]
+        for number in value if isinstance(value, tuple) else (value,):
+            if field.element_type == "float" and number is not None and not abs(number) <= largest:
+                raise ConfigError(
+                    f"{where}.{field.name}: expected a finite number within {dtype}'s range "
+                    f"(magnitude at most {largest:.4g}), got {number!r}"
+                )
+            if field.element_type == "int" and number is not None and not _INT64[0] <= number <= _INT64[1]:
+                raise ConfigError(f"{where}.{field.name}: expected an int that fits int64, got {number!r}")
 
 
 def normalize(spec: Any, where: str = "spec") -> dict[str, Any]:
@@ -67,9 +96,11 @@ def normalize(spec: Any, where: str = "spec") -> dict[str, Any]:
         raise ConfigError(f"{where}.model.dtype: expected one of {', '.join(DTYPES)}, got {dtype!r}")
     out_model = {
         "layers": [
-            normalize_component("module", layer, f"{where}.model.layers[{i}]") for i, layer in enumerate(layers)
+            normalize_component("module", layer, f"{where}.model.layers[{i}]", dtype) for i, layer in enumerate(layers)
         ],
-        "init": normalize_component("initializer", model.get("init", {"component": "default"}), f"{where}.model.init"),
+        "init": normalize_component(
+            "initializer", model.get("init", {"component": "default"}), f"{where}.model.init", dtype
+        ),
         "dtype": dtype,
     }
     training = top.get("training")
@@ -79,12 +110,10 @@ def normalize(spec: Any, where: str = "spec") -> dict[str, Any]:
     keys = {"dataset", "loss", "optimizer", "scheduler", *TRAINING_INTS}
     training = _mapping(training, t_where, keys, keys - {"scheduler"})
     out_training: dict[str, Any] = {
-        "dataset": normalize_component("dataset", training["dataset"], f"{t_where}.dataset"),
-        "loss": normalize_component("loss", training["loss"], f"{t_where}.loss"),
-        "optimizer": normalize_component("optimizer", training["optimizer"], f"{t_where}.optimizer"),
-        "scheduler": None
-        if training.get("scheduler") is None
-        else normalize_component("scheduler", training["scheduler"], f"{t_where}.scheduler"),
+        key: None
+        if key == "scheduler" and training.get(key) is None
+        else normalize_component(key, training[key], f"{t_where}.{key}", dtype)
+        for key in ("dataset", "loss", "optimizer", "scheduler")
     }
     for key, (low, high) in TRAINING_INTS.items():
         value = training[key]
@@ -94,39 +123,67 @@ def normalize(spec: Any, where: str = "spec") -> dict[str, Any]:
     return {"model": out_model, "training": out_training}
 
 
-def _create(kind: str, ref: dict[str, Any], where: str, *runtime_args: Any) -> Any:
-    return registry.create(kind, ref["component"], *runtime_args, where=f"{where}.config", **ref.get("config", {}))
-
-
 def build_model(spec: dict[str, Any], *, seed: int | None = None) -> Sequential:
-    """The network of a spec, freshly initialised (from ``seed`` when given), in the spec's dtype."""
+    """The network of a spec, freshly initialised (from ``seed`` when given), in the spec's dtype.
+
+    Refused (ResourceError) before anything is allocated when its weights cannot fit in the free memory.
+    """
     spec = normalize(spec)
+    memory.require({"weights": _weight_bytes(spec)}, "spec.model")
+    return _fresh_model(spec, seed)
+
+
+def _weight_bytes(spec: dict[str, Any]) -> int:
+    return memory.weight_bytes(spec["model"]["layers"], DTYPES[spec["model"]["dtype"]])
+
+
+def _fresh_model(spec: dict[str, Any], seed: int | None) -> Sequential:
     if seed is not None:
         torch.manual_seed(seed)
-    layers = [_create("module", ref, f"spec.model.layers[{i}]") for i, ref in enumerate(spec["model"]["layers"])]
+    layers = [build("module", ref, f"spec.model.layers[{i}]") for i, ref in enumerate(spec["model"]["layers"])]
     model = Sequential(*layers)
     model.to(dtype=DTYPES[spec["model"]["dtype"]])
-    model.init_parameters(_create("initializer", spec["model"]["init"], "spec.model.init"))
+    init = spec["model"]["init"]
+    initializer = build("initializer", init, "spec.model.init")
+    for i, layer in enumerate(model):
+        try:
+            layer.init_parameters(initializer)
+        except Exception as error:
+            where, stage = f"spec.model.layers[{i}]", f"initialising with {init['component']}"
+            raise component_error("module", layer, where, stage, error) from error
     return model
 
 
 def build_trainer(spec: dict[str, Any], model: Sequential | None = None) -> Trainer:
-    """A Trainer for the spec's training setup, on ``model`` or a fresh one seeded from the spec."""
+    """A Trainer for the spec's training setup, on ``model`` or a fresh one seeded from the spec.
+
+    Before anything large is allocated, a trial optimizer step checks the update fits the dtype and the
+    fresh weights, their gradients and the data are checked against the free memory.
+    """
     spec = normalize(spec)
     training = spec["training"]
     if training is None:
         raise ConfigError("spec.training: this spec has no training setup (dataset, loss, optimizer, ...)")
     seed = training["seed"]
+    dtype, device = (DTYPES[spec["model"]["dtype"]], torch.device("cpu")) if model is None else model.placement()
+    check_update(training["optimizer"], dtype, device)
+    dataset = build("dataset", training["dataset"], "spec.training.dataset")
+    needs = {"data": memory.data_bytes(dataset, dtype)}
     if model is None:
-        model = build_model(spec, seed=seed)
-    data = _create("dataset", training["dataset"], "spec.training.dataset").load(seed)
+        weights = _weight_bytes(spec)
+        needs = {"weights": weights, "gradients": weights, **needs}
+    memory.require(needs, "spec")
+    if model is None:
+        model = _fresh_model(spec, seed)
+    with Watch(lambda: [(dataset, "dataset", "spec.training.dataset")], "loading the data set"):
+        data = dataset.load(seed)
     check_fits(model, data.num_features, data.num_classes, training["dataset"]["component"])
-    loss = _create("loss", training["loss"], "spec.training.loss")
-    optimizer = _create("optimizer", training["optimizer"], "spec.training.optimizer", model.param())
+    loss = build("loss", training["loss"], "spec.training.loss")
+    optimizer = build("optimizer", training["optimizer"], "spec.training.optimizer", model.param())
     scheduler = (
         None
         if training["scheduler"] is None
-        else _create("scheduler", training["scheduler"], "spec.training.scheduler", optimizer)
+        else build("scheduler", training["scheduler"], "spec.training.scheduler", optimizer)
     )
     return Trainer(
         model,
@@ -141,25 +198,55 @@ def build_trainer(spec: dict[str, Any], model: Sequential | None = None) -> Trai
     )
 
 
-def check_fits(model: Sequential, num_features: int, num_classes: int, dataset: str) -> None:
-    """Check that the network takes the data set's inputs and gives one output per class, naming the layer."""
+def check_update(ref: dict[str, Any], dtype: torch.dtype, device: torch.device) -> None:
+    """One step of a normalised optimizer spec on a scratch weight and bias of ``dtype``, before any real work.
+
+    ``normalize`` checks each number fits the dtype, but an update can still overflow it (Adam's step
+    ``lr / (1 - beta1)`` with lr 1e38 in float32): the trial step reports that before the model is built.
+    """
+    scratch = [Parameter(torch.zeros(shape, dtype=dtype, device=device)) for shape in ((1, 1), (1,))]
+    optimizer = build("optimizer", ref, "spec.training.optimizer", scratch)
+    rng = torch.get_rng_state()  # an optimizer that draws random numbers must not shift the run's draws
+    try:
+        optimizer.step()
+    except Exception as error:
+        stage = f"a trial step in {str(dtype).removeprefix('torch.')}, before training,"
+        raise component_error("optimizer", optimizer, "spec.training.optimizer", stage, error) from error
+    finally:
+        torch.set_rng_state(rng)
+
+
+def layer_shapes(model: Sequential, width: int, hint: str = "") -> list[tuple[int, ...]]:
+    """Each layer's output shape for a batch of two zero rows of ``width`` features, in evaluation mode.
+
+    A layer that refuses its input names its place: a ShapeError becomes a ConfigError (with ``hint``
+    appended), anything else a ComponentError.
+    """
     dtype, device = model.placement()
-    x = torch.zeros(2, num_features, dtype=dtype, device=device)
-    was_training = model.training
+    x = torch.zeros(2, width, dtype=dtype, device=device)
+    was_training, shapes = model.training, []
     model.eval()
     try:
         for i, layer in enumerate(model):
             try:
                 x = layer.forward(x)
             except ShapeError as error:
-                raise ConfigError(
-                    f"spec.model.layers[{i}]: {error} (data set {dataset} has {num_features} features)"
-                ) from None
+                raise ConfigError(f"spec.model.layers[{i}]: {error}{hint}") from None
+            except Exception as error:
+                raise component_error("module", layer, f"spec.model.layers[{i}]", "forward", error) from error
+            shapes.append(tuple(x.shape))
     finally:
         model.train(was_training)
-    if x.dim() != 2 or x.shape[1] != num_classes:
+    return shapes
+
+
+def check_fits(model: Sequential, num_features: int, num_classes: int, dataset: str) -> None:
+    """Check that the network takes the data set's inputs and gives one output per class, naming the layer."""
+    shapes = layer_shapes(model, num_features, f" (data set {dataset} has {num_features} features)")
+    out = shapes[-1] if shapes else (2, num_features)
+    if len(out) != 2 or out[1] != num_classes:
         raise ConfigError(
-            f"spec.model.layers: the network outputs {tuple(x.shape)[1:]} values per point, but data set "
+            f"spec.model.layers: the network outputs {out[1:]} values per point, but data set "
             f"{dataset} has {num_classes} classes: make the last layer's width {num_classes}"
         )
 

@@ -4,7 +4,9 @@ Interfaces drive training through one :class:`Trainer`: ``fit()`` runs to the pl
 epochs, ``run_epoch()`` runs exactly one, and ``request_stop()`` (safe from another thread) makes
 ``fit`` return after the current epoch, so a caller can pause, stop and continue between epochs.
 Each finished epoch produces an :class:`EpochMetrics` (plain floats, safe to hand to another thread)
-that is appended to ``history`` and passed to every ``on_epoch`` callback.
+that is appended to ``history`` and passed to every ``on_epoch`` callback. An exception from a
+component (a layer's forward or backward, the loss, the optimizer or scheduler step) leaves as a
+ComponentError naming the component's place, id and provider.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from minidl.components.optim.optimizer import Optimizer
 from minidl.components.schedulers import Scheduler
 from minidl.core.errors import ConfigError, TrainingDiverged
 from minidl.core.module import Module
+from minidl.workflow.failures import Watch, Watched
 
 
 @dataclass(frozen=True)
@@ -83,9 +86,11 @@ class Trainer:
         self.model, self.loss, self.optimizer, self.scheduler = model, loss, optimizer, scheduler
         self.epochs, self.batch_size, self.seed = epochs, batch_size, seed
         self.spec = spec  # the normalised spec this trainer was built from (for checkpoints), if any
-        self.data = data.to(dtype=dtype, device=device)
-        self._train_targets = _targets(self.data.train_y, loss, self.data.num_classes, dtype)
-        self._test_targets = _targets(self.data.test_y, loss, self.data.num_classes, dtype)
+        self._watch = Watch(self._components, "training")
+        with self._watch:
+            self.data = data.to(dtype=dtype, device=device)
+            self._train_targets = _targets(self.data.train_y, loss, self.data.num_classes, dtype)
+            self._test_targets = _targets(self.data.test_y, loss, self.data.num_classes, dtype)
         self.generator = torch.Generator().manual_seed(seed)
         self.history: list[EpochMetrics] = []
         self.callbacks: list[EpochCallback] = [on_epoch] if on_epoch else []
@@ -105,6 +110,15 @@ class Trainer:
     def train_targets(self) -> torch.Tensor:
         """The training labels as the loss takes them: class indices, or one-hot rows (MSE)."""
         return self._train_targets
+
+    def _components(self) -> Watched:
+        """What a failure is blamed on, with the places the spec gives them."""
+        return [
+            (self.model, "module", "spec.model"),
+            (self.loss, "loss", "spec.training.loss"),
+            (self.optimizer, "optimizer", "spec.training.optimizer"),
+            (self.scheduler, "scheduler", "spec.training.scheduler"),
+        ]
 
     def request_stop(self) -> None:
         """Ask a running ``fit`` to return after the current epoch (thread-safe)."""
@@ -130,7 +144,8 @@ class Trainer:
         if self.diverged is not None:
             raise self.diverged
         start = time.perf_counter()
-        self._train_one_epoch()
+        with self._watch:  # free until something raises: the batch loop runs as fast as without it
+            self._train_one_epoch()
         scores = self.scores()
         train_loss = scores["train_loss"]
         if not math.isfinite(train_loss):
@@ -140,7 +155,8 @@ class Trainer:
             )
             raise self.diverged
         if self.scheduler is not None:
-            self.scheduler.step(train_loss)
+            with self._watch:
+                self.scheduler.step(train_loss)
         metrics = EpochMetrics(
             epoch=self.epoch + 1,
             **scores,
@@ -175,8 +191,9 @@ class Trainer:
 
     def scores(self) -> dict[str, float]:
         """Loss and error of the model as it is now on both sets (what ``minidl evaluate`` prints)."""
-        train_loss, train_error = self.evaluate(self.data.train_x, self._train_targets, self.data.train_y)
-        test_loss, test_error = self.evaluate(self.data.test_x, self._test_targets, self.data.test_y)
+        with self._watch:
+            train_loss, train_error = self.evaluate(self.data.train_x, self._train_targets, self.data.train_y)
+            test_loss, test_error = self.evaluate(self.data.test_x, self._test_targets, self.data.test_y)
         return {"train_loss": train_loss, "train_error": train_error, "test_loss": test_loss, "test_error": test_error}
 
     # -- checkpoints ---------------------------------------------------------------------------------

@@ -21,10 +21,10 @@ import pytest
 
 import minidl
 from tests.cli.conftest import small_spec
+from tests.processes import SIGNALS, popen, read_line
 
 SCRIPT = shutil.which("minidl", path=str(Path(sys.executable).parent)) or shutil.which("minidl")
 ROOT = Path(__file__).resolve().parents[2]
-SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 LINES = {
     signal.SIGINT: "minidl: interrupted",
     signal.SIGTERM: "minidl: interrupted by SIGTERM",
@@ -79,10 +79,10 @@ def test_a_signal_from_start_up_on_is_one_line_and_its_status(tmp_path: Path, co
     def start(trial: int) -> subprocess.Popen:
         argv = ["train", "--epochs", "100000", "--output", str(tmp_path / f"{trial}.minidl")]
         command = [sys.executable, "-c", MAIN_SAYING_READY, *argv]
-        return subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        return popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
     def ready(process: subprocess.Popen) -> None:
-        assert process.stderr.readline() == "ready\n"
+        assert read_line(process.stderr) == "ready\n"
 
     for _, process, signum, _, err in signal_at_random(start, ready, count, longest=2.5):
         assert (process.returncode, err) == (128 + signum, LINES[signum] + "\n")
@@ -112,10 +112,10 @@ def test_a_signal_while_training_and_checkpointing_leaves_whole_files(tmp_path: 
         folder.mkdir()
         (folder / "run-checkpoint.minidl").write_bytes(before)
         argv = [SCRIPT, "train", tmp_path / "spec.minidl", "--every", "1", "--output", "run.minidl", "--force"]
-        return subprocess.Popen(argv, cwd=folder, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        return popen(argv, cwd=folder, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
     def ready(process: subprocess.Popen) -> None:
-        assert process.stdout.readline().startswith("epoch    1 ")
+        assert read_line(process.stdout).startswith("epoch    1 ")
 
     for trial, process, signum, out, err in signal_at_random(start, ready, count, longest=0.5):
         folder = tmp_path / str(trial)
@@ -127,3 +127,25 @@ def test_a_signal_while_training_and_checkpointing_leaves_whole_files(tmp_path: 
             assert len(minidl.load(folder / "run-checkpoint.minidl").trainer_state["history"]) == epoch
         else:  # stopped before its first checkpoint: the old file, untouched
             assert reported.startswith("epoch ") and (folder / "run-checkpoint.minidl").read_bytes() == before
+
+
+@pytest.mark.skipif(SCRIPT is None, reason="the minidl console script is not installed")
+def test_a_signal_ignored_when_the_command_starts_stays_ignored(tmp_path: Path) -> None:
+    """``nohup minidl train ...`` must outlive the terminal: SIGHUP, ignored by nohup, is not taken over."""
+    process = popen(
+        [SCRIPT, "train", "--epochs", "100000"],
+        ignore=[signal.SIGHUP],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        assert read_line(process.stdout).startswith("epoch    1 ")
+        process.send_signal(signal.SIGHUP)
+        assert read_line(process.stdout).startswith("epoch ")  # still training
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=60)
+    finally:
+        process.kill()
+        process.wait()
+    assert (process.returncode, err) == (130, LINES[signal.SIGINT] + "\n")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from types import FrameType
 
 import torch
 
@@ -29,6 +30,17 @@ class Sequential(Module):
         for m in reversed(self._modules):
             grad_output = m.backward(grad_output)
         return grad_output
+
+    def running_layer(self, frame: FrameType) -> int | None:
+        """The index of the layer that this Sequential's ``forward`` or ``backward`` ``frame`` was running.
+
+        For naming a failed layer after the fact, from a traceback (the loops above stay as fast as they are).
+        A module placed twice in the chain is found at its first place.
+        """
+        if frame.f_code not in (Sequential.forward.__code__, Sequential.backward.__code__):
+            return None
+        running = frame.f_locals.get("m")  # the loop variable of forward and backward
+        return next((i for i, layer in enumerate(self._modules) if layer is running), None)
 
     def children(self) -> list[Module]:
         return list(self._modules)

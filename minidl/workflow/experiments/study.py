@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from minidl.core.errors import MinidlError
+from minidl.core.errors import ConfigError, MinidlError
 from minidl.workflow.recipe import builtin, default_spec, report_network
 from minidl.workflow.spec import normalize
 
@@ -20,6 +20,7 @@ ADAM = {"component": builtin("Adam"), "config": {"lr": 1e-3}}
 PLATEAU = {"component": builtin("ReduceLROnPlateau"), "config": {"factor": 0.5, "patience": 10}}
 GAIN = {"ReLU": 2.0**0.5, "Tanh": 5.0 / 3.0}  # minidl.gain(): the gain for the activation that follows
 EXTRA = "minidl-extra"
+MAX_TRIALS = 10_000  # per configuration: beyond it the study would run for weeks (and its seed list fill the memory)
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,12 @@ class Settings:
     n_test: int = 1000
     batch_size: int = 10
     first_seed: int = 0
+
+    def __post_init__(self) -> None:
+        if isinstance(self.trials, bool) or not isinstance(self.trials, int) or not 1 <= self.trials <= MAX_TRIALS:
+            raise ConfigError(
+                f"experiments: the number of trials must be a whole number in [1, {MAX_TRIALS}], got {self.trials!r}"
+            )
 
     @classmethod
     def quick(cls, trials: int = 2) -> Settings:

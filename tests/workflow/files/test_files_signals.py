@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 import minidl
+from tests.processes import popen, read_line
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -64,20 +65,15 @@ SAVE_UNTIL_SIGNALLED = textwrap.dedent(
 def test_signals_while_working_and_saving_leave_a_whole_file_and_no_temporary(tmp_path: Path, rounds: int) -> None:
     rng = random.Random(rounds)
     path = tmp_path / "model.minidl"
-    process = subprocess.Popen(
-        [sys.executable, "-c", SAVE_UNTIL_SIGNALLED, str(path), str(rounds)],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
+    process = popen([sys.executable, "-c", SAVE_UNTIL_SIGNALLED, path, rounds], cwd=ROOT, stdout=subprocess.PIPE)
     try:
         for round in range(rounds + 1):
-            assert process.stdout.readline() == "ready\n"
+            assert read_line(process.stdout) == "ready\n"
             time.sleep(rng.uniform(0, 0.15))  # anywhere in the work or the save
             last = round == rounds
             process.send_signal(signal.SIGTERM if last or round % 2 else signal.SIGINT)
             if not last:
-                assert process.stdout.readline() == "ok\n", f"round {round}"
+                assert read_line(process.stdout) == "ok\n", f"round {round}"
         process.wait(timeout=60)
     finally:
         process.kill()
