@@ -109,8 +109,10 @@ def build_model(spec: dict[str, Any], *, seed: int | None = None) -> Sequential:
     return model
 
 
-def build_trainer(spec: dict[str, Any], model: Sequential | None = None) -> Trainer:
-    """A Trainer for the spec's training setup, on ``model`` or a fresh one seeded from the spec."""
+def build_trainer(spec: dict[str, Any], model: Sequential | None = None, *, compile: bool = False) -> Trainer:
+    """A Trainer for the spec's training setup, on ``model`` or a fresh one seeded from the spec.
+
+    ``compile`` is a runtime choice (see ``Trainer``), never part of the spec."""
     spec = normalize(spec)
     training = spec["training"]
     if training is None:
@@ -137,6 +139,7 @@ def build_trainer(spec: dict[str, Any], model: Sequential | None = None) -> Trai
         batch_size=training["batch_size"],
         seed=seed,
         spec=spec,
+        compile=compile,
     )
 
 
