@@ -20,6 +20,7 @@ A trace bakes Python values in; what it may bake in is checked, not assumed:
 
 from __future__ import annotations
 
+import os
 import traceback
 import warnings
 from collections.abc import Callable, Iterator
@@ -30,7 +31,7 @@ import torch
 
 from minidl.components.losses import Loss
 from minidl.components.optim.optimizer import Optimizer
-from minidl.core.errors import MinidlError
+from minidl.core.errors import ConfigError, MinidlError
 from minidl.core.module import Module, Parameter
 
 INDUCTOR_OPTIONS = {
@@ -41,6 +42,16 @@ INDUCTOR_OPTIONS = {
 
 class CompileFallback(UserWarning):
     """The compiled step cannot apply to these components; training goes on eagerly."""
+
+
+def compile_requested(choice: bool | None) -> bool:
+    """The caller's choice, or else the environment's: ``MINIDL_COMPILE=1`` compiles, unset or ``0`` does not."""
+    if choice is not None:
+        return choice
+    value = os.environ.get("MINIDL_COMPILE", "").strip()
+    if value not in ("", "0", "1"):
+        raise ConfigError(f"MINIDL_COMPILE: expected 0 or 1, got {value!r}")
+    return value == "1"
 
 
 def train_step(model: Module, loss: Loss, optimizer: Optimizer, x: torch.Tensor, target: torch.Tensor) -> None:

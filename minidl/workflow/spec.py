@@ -109,7 +109,7 @@ def build_model(spec: dict[str, Any], *, seed: int | None = None) -> Sequential:
     return model
 
 
-def build_trainer(spec: dict[str, Any], model: Sequential | None = None, *, compile: bool = False) -> Trainer:
+def build_trainer(spec: dict[str, Any], model: Sequential | None = None, *, compile: bool | None = None) -> Trainer:
     """A Trainer for the spec's training setup, on ``model`` or a fresh one seeded from the spec.
 
     ``compile`` is a runtime choice (see ``Trainer``), never part of the spec."""

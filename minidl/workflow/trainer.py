@@ -26,7 +26,7 @@ from minidl.components.optim.optimizer import Optimizer
 from minidl.components.schedulers import Scheduler
 from minidl.core.errors import ConfigError, TrainingDiverged
 from minidl.core.module import Module
-from minidl.workflow.fast_step import CompiledStep, train_step
+from minidl.workflow.fast_step import CompiledStep, compile_requested, train_step
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,8 @@ class Trainer:
     The scheduler is stepped with the epoch's training loss. Errors are the fraction of misclassified
     points (arg-max of the output against the label). ``compile=True`` runs the steps through a
     :class:`~minidl.workflow.fast_step.CompiledStep` (seconds to compile, then several times faster
-    on small networks; equal to the eager steps up to rounding).
+    on small networks; equal to the eager steps up to rounding); ``None`` leaves the choice to the
+    ``MINIDL_COMPILE`` environment variable (``1``: compile; unset or ``0``: eager).
     """
 
     def __init__(
@@ -70,7 +71,7 @@ class Trainer:
         seed: int = 0,
         on_epoch: EpochCallback | None = None,
         spec: dict[str, Any] | None = None,
-        compile: bool = False,
+        compile: bool | None = None,
     ) -> None:
         if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
             raise ConfigError(f"Trainer: epochs must be an int >= 1, got {epochs!r}")
@@ -87,7 +88,7 @@ class Trainer:
         self.history: list[EpochMetrics] = []
         self.callbacks: list[EpochCallback] = [on_epoch] if on_epoch else []
         self.diverged: TrainingDiverged | None = None
-        self.compiled_step = CompiledStep(model, loss, optimizer) if compile else None
+        self.compiled_step = CompiledStep(model, loss, optimizer) if compile_requested(compile) else None
         self._stop = threading.Event()
 
     @property

@@ -204,3 +204,19 @@ def test_no_cpp_compiler_runs_eagerly(monkeypatch) -> None:
         compiled = run_both(minidl.ReLU())
     (warning,) = fallbacks(caught)
     assert "C++ compiler" in str(warning.message) and compiled.compilations == 0
+
+
+@pytest.mark.parametrize(("value", "compiled"), [(None, False), ("0", False), ("1", True)])
+def test_the_environment_chooses_when_the_caller_does_not(monkeypatch, value, compiled) -> None:
+    if value is None:
+        monkeypatch.delenv("MINIDL_COMPILE", raising=False)
+    else:
+        monkeypatch.setenv("MINIDL_COMPILE", value)
+    assert (minidl.build_trainer(recipe()).compiled_step is not None) is compiled
+    assert minidl.build_trainer(recipe(), compile=False).compiled_step is None
+
+
+def test_a_bad_environment_value_is_a_one_line_error(monkeypatch) -> None:
+    monkeypatch.setenv("MINIDL_COMPILE", "yes")
+    with pytest.raises(minidl.ConfigError, match=r"^MINIDL_COMPILE: expected 0 or 1, got 'yes'$"):
+        minidl.build_trainer(recipe())
