@@ -151,10 +151,10 @@ def ratio(times: dict[str, list[float]], a: str, b: str) -> str:
     return f"{statistics.median(rounds):.2f} ({rounds[0]:.2f}-{rounds[-1]:.2f})"
 
 
-def memory_growth(steps: int = 20000) -> tuple[int, int]:
+def memory_growth(make: Callable[..., Callable[[], None]], steps: int = 20000) -> tuple[int, int]:
     """Python-heap bytes and RSS kilobytes gained over ``steps`` minidl steps after a warm-up."""
     ours, _ = make_pair(REPORT_NET)
-    step = minidl_eager(ours, torch.rand(100, 2), torch.rand(100, 2))
+    step = make(ours, torch.rand(100, 2), torch.rand(100, 2))
     for _ in range(1000):
         step()
     tracemalloc.start()
@@ -198,8 +198,9 @@ def main() -> None:
             print(f"    compiled / jax.jit: {ratio(times, 'compiled', 'jax.jit')}  (target <= 1)")
         elif compiled:
             print("    jax.jit: not installed (pip install jax jaxlib), column skipped")
-    heap, rss = memory_growth()
-    print(f"memory growth over 20000 steps (report net, batch 100): Python heap {heap} B, max RSS {rss} KiB")
+    for name, make in (("eager", minidl_eager), ("compiled", minidl_compiled)):
+        heap, rss = memory_growth(make)
+        print(f"memory growth over 20000 {name} steps (report net, batch 100): Python heap {heap} B, max RSS {rss} KiB")
 
 
 if __name__ == "__main__":

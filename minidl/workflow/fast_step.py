@@ -20,11 +20,11 @@ A trace bakes Python values in; what it may bake in is checked, not assumed:
 
 from __future__ import annotations
 
+import copy
 import os
 import traceback
 import warnings
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import torch
@@ -133,16 +133,34 @@ class CompiledStep:
         return None
 
     def _trace(self, x: torch.Tensor, target: torch.Tensor) -> Callable[..., Any]:
+        """Trace ``train_step`` on a private copy of the components (sharing their tensors), then compile it."""
         import torch._inductor  # seconds to import: only when compiling
         from torch.fx.experimental.proxy_tensor import make_fx
 
-        before = self._signature()
+        model, loss, optimizer = parts = _copy_sharing_tensors(self.model, self.loss, self.optimizer)
+        objects = _objects(*parts)
+        before = [_plain_values(o) for o in objects]
         problems: list[str] = []
 
         def step(*tensors: torch.Tensor) -> tuple[()]:
-            with self._holding(tensors[:-2], problems):
-                train_step(self.model, self.loss, self.optimizer, *tensors[-2:])
-                problems.extend(self._changed_during_step(before))
+            *held, lr, steps, batch_x, batch_target = tensors
+            slots = _slots(model, optimizer)
+            for (holder, key), tensor in zip(slots, held):
+                _put(holder, key, tensor)
+            for p in model.param():
+                p.grad = torch.zeros_like(p.value)
+            with optimizer.tensor_scalars(lr, steps):
+                train_step(model, loss, optimizer, batch_x, batch_target)
+            problems.extend(
+                f"{_owner(holder)} replaces its tensor {key!r} during a step instead of updating it in place"
+                for (holder, key), tensor in zip(slots, held)
+                if _get(holder, key) is not tensor
+            )
+            problems.extend(
+                f"{type(o).__name__} changes {name!r} in Python during a step"
+                for o, old in zip(objects, before)
+                for name in sorted({name for name, _ in _plain_values(o).items() ^ old.items()})
+            )
             return ()
 
         inputs = [*self._inputs, x, target]
@@ -151,79 +169,25 @@ class CompiledStep:
             raise _Untraceable(problems[0])
         return torch._inductor.compile(graph, inputs, options=INDUCTOR_OPTIONS)
 
-    @contextmanager
-    def _holding(self, tensors: tuple[torch.Tensor, ...], problems: list[str]) -> Iterator[None]:
-        """Put the traced tensors where the components read theirs, gradients at zero; afterwards restore everything."""
-        objects = self._objects()
-        saved = [dict(vars(o)) for o in objects]
-        slots = self._slots()
-        live = [_get(holder, key) for holder, key in slots]
-        params = self.model.param()
-        grads = [p.grad for p in params]
-        *held, lr, steps = tensors
-        try:
-            for (holder, key), tensor in zip(slots, held):
-                _put(holder, key, tensor)
-            for p in params:
-                p.grad = torch.zeros_like(p.value)
-            with self.optimizer.tensor_scalars(lr, steps):
-                yield
-            problems.extend(
-                f"{_owner(holder)} replaces its tensor {key!r} during a step instead of updating it in place"
-                for (holder, key), tensor in zip(slots, held)
-                if _get(holder, key) is not tensor
-            )
-        finally:
-            for o, attributes in zip(objects, saved):
-                vars(o).clear()
-                vars(o).update(attributes)
-            for (holder, key), tensor in zip(slots, live):
-                _put(holder, key, tensor)
-            for p, grad in zip(params, grads):
-                p.grad = grad
-
-    def _changed_during_step(self, before: tuple) -> list[str]:
-        after = self._signature()
-        return [
-            f"{type(o).__name__} changes {name!r} in Python during a step"
-            for o, (_, _, old), (_, _, new) in zip(self._objects(), before, after)
-            for name in sorted(old.keys() | new.keys())
-            if old.get(name, _MISSING) != new.get(name, _MISSING)
-        ]
-
     # -- what a step reads ---------------------------------------------------------------------------
-    def _objects(self) -> list[Any]:
-        return [*self.model.modules(), self.loss, self.optimizer]
-
-    def _slots(self) -> list[tuple[Any, Any]]:
-        """Where the step's persistent tensors live: parameter values, module buffers, optimizer state."""
-        slots: list[tuple[Any, Any]] = [(p, "value") for p in self.model.param()]
-        slots += [(m, name) for m in self.model.modules() for name, _ in m.named_buffers()]
-        for buffers in self.optimizer.state.values():
-            slots += [(buffers, i) for i in range(len(buffers or ()))]
-        return slots
-
     def _collect_inputs(self) -> None:
         _, device = self.model.placement()
         self._lr = self.optimizer.lr
         lr = torch.tensor(self._lr, dtype=torch.float64, device=device)
         steps = torch.tensor(float(self.optimizer.steps), dtype=torch.float64, device=device)
-        self._inputs = (*(_get(holder, key) for holder, key in self._slots()), lr, steps)
+        self._inputs = (*(_get(holder, key) for holder, key in _slots(self.model, self.optimizer)), lr, steps)
 
     def _signature(self) -> tuple:
         """Each object's plain Python values (what a trace bakes in), and the layout of every input tensor."""
-        plain = [(type(o), id(o), _plain_values(o)) for o in self._objects()]
+        plain = [(type(o), id(o), _plain_values(o)) for o in _objects(self.model, self.loss, self.optimizer)]
         return (*plain, tuple(_layout(t) for t in self._inputs[:-2]))
 
     def _describe(self, error: Exception) -> str:
         """``Component: what went wrong`` in one line, naming the innermost component the error came from."""
         if isinstance(error, _Untraceable):
             return str(error)
-        ours = {id(o): o for o in self._objects()}
-        frames = [frame for frame, _ in traceback.walk_tb(error.__traceback__)]
-        culprit = next(
-            (ours[id(f.f_locals.get("self"))] for f in reversed(frames) if id(f.f_locals.get("self")) in ours), None
-        )
+        frames = [frame.f_locals.get("self") for frame, _ in traceback.walk_tb(error.__traceback__)]
+        culprit = next((o for o in reversed(frames) if isinstance(o, (Module, Loss, Optimizer))), None)
         where = "" if culprit is None else f"{type(culprit).__name__}: "
         what = f"{type(error).__name__}: {(str(error).strip().splitlines() or [''])[0][:200]}"
         if "DataDependent" in type(error).__name__:
@@ -233,6 +197,37 @@ class CompiledStep:
 
 class _Untraceable(Exception):
     """The trace ran but would not match the eager step (the message says why)."""
+
+
+def _objects(model: Module, loss: Loss, optimizer: Optimizer) -> list[Any]:
+    return [*model.modules(), loss, optimizer]
+
+
+def _slots(model: Module, optimizer: Optimizer) -> list[tuple[Any, Any]]:
+    """Where the step's persistent tensors live: parameter values, module buffers, optimizer state."""
+    slots: list[tuple[Any, Any]] = [(p, "value") for p in model.param()]
+    slots += [(m, name) for m in model.modules() for name, _ in m.named_buffers()]
+    for buffers in optimizer.state.values():
+        slots += [(buffers, i) for i in range(len(buffers or ()))]
+    return slots
+
+
+def _copy_sharing_tensors(model: Module, loss: Loss, optimizer: Optimizer) -> tuple[Module, Loss, Optimizer]:
+    """A deep copy of the components sharing their tensors: the trace swaps tensors in the copy, not the originals."""
+    held = [vars(o) for o in _objects(model, loss, optimizer)] + [(p.value, p.grad) for p in model.param()]
+    memo = {id(t): t for t in _tensors_in(held)}
+    return copy.deepcopy((model, loss, optimizer), memo)
+
+
+def _tensors_in(value: Any) -> Iterator[torch.Tensor]:
+    if isinstance(value, torch.Tensor):
+        yield value
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _tensors_in(item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _tensors_in(item)
 
 
 _PLAIN = (bool, int, float, str)

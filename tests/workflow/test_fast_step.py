@@ -150,11 +150,13 @@ def run_both(extra: minidl.Module, steps: int = 3) -> CompiledStep:
     compiled = CompiledStep(*parts[1])
     compiled.prepare()
     x, y = torch.rand(4, 2), torch.rand(4, 2)
+    tensors = [p.value for p in models[1].param()]
     for _ in range(steps):
         train_step(*parts[0], x, y)
         compiled(x, y)
-    for a, b in zip(models[0].param(), models[1].param()):
+    for a, b, t in zip(models[0].param(), models[1].param(), tensors):
         assert torch.equal(a.value, b.value)
+        assert b.value is t, "tracing works on a copy: the live components keep their tensors"
     return compiled
 
 
