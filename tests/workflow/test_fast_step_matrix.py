@@ -1,0 +1,66 @@
+"""Compiled against eager for every built-in optimizer and loss, with Dropout and Tanh, in float64 (about a
+minute of compiling: ``python -m pytest -m slow tests/workflow/test_fast_step_matrix.py``)."""
+
+from __future__ import annotations
+
+import warnings
+
+import pytest
+import torch
+
+import minidl
+from minidl.workflow.fast_step import CompiledStep, CompileFallback, train_step
+from tests.conftest import assert_close
+
+pytestmark = pytest.mark.slow
+
+OPTIMIZERS = {
+    "sgd": lambda p: minidl.SGD(p, lr=0.05),
+    "sgd-nesterov-decay": lambda p: minidl.SGD(p, lr=0.05, momentum=0.9, nesterov=True, weight_decay=1e-2),
+    "sgd-dampening": lambda p: minidl.SGD(p, lr=0.05, momentum=0.5, dampening=0.3),
+    "adam": lambda p: minidl.Adam(p, lr=1e-2, betas=(0.8, 0.99)),
+    "adam-decay": lambda p: minidl.Adam(p, lr=1e-2, weight_decay=0.1),
+}
+LOSSES = {
+    "mse": (minidl.MSELoss, lambda n: torch.rand(n, 3, dtype=torch.float64)),
+    "cross-entropy": (minidl.CrossEntropyLoss, lambda n: torch.randint(0, 3, (n,))),
+}
+
+
+@pytest.mark.parametrize("loss_name", LOSSES)
+@pytest.mark.parametrize("optimizer_name", OPTIMIZERS)
+def test_compiled_equals_eager(optimizer_name: str, loss_name: str) -> None:
+    make_loss, make_targets = LOSSES[loss_name]
+
+    def build() -> tuple:
+        torch.manual_seed(0)
+        model = minidl.Sequential(
+            minidl.Linear(4, 8),
+            minidl.Tanh(),
+            minidl.Dropout(0.1),
+            minidl.Linear(8, 8),
+            minidl.ReLU(),
+            minidl.Linear(8, 3),
+        ).double()
+        return model, make_loss(), OPTIMIZERS[optimizer_name](model.param())
+
+    eager, fast = build(), build()
+    compiled = CompiledStep(*fast)
+    xs, ys = (
+        torch.rand(3, 6, 16, 4, dtype=torch.float64),
+        make_targets(3 * 6 * 16).view(3, 6, 16, *(() if loss_name != "mse" else (3,))),
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", CompileFallback)
+        for epoch in range(3):
+            for optimizer in (eager[2], fast[2]):
+                optimizer.lr *= 0.5 if epoch else 1.0
+            compiled.prepare()
+            for i, (x, y) in enumerate(zip(xs[epoch], ys[epoch])):
+                torch.manual_seed(10 * epoch + i)
+                train_step(*eager, x, y)
+                torch.manual_seed(10 * epoch + i)
+                compiled(x, y)
+    assert compiled.compilations == 1
+    for i, (a, b) in enumerate(zip(fast[0].param(), eager[0].param())):
+        assert_close(a.value, b.value, tol=1e-12, what=f"parameter {i}")
