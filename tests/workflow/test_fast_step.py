@@ -68,6 +68,22 @@ def test_compiled_training_resumes_exactly() -> None:
         assert torch.equal(a.value, b.value)
 
 
+def train_side_by_side(eager: tuple, compiled: CompiledStep, xs, ys, between_epochs=None) -> None:
+    """Epochs (``xs[epoch]``: the batches) on both sides; the generator is seeded alike before each step (Dropout).
+
+    ``between_epochs(epoch, optimizer)`` is applied to both optimizers before each epoch."""
+    for epoch, (batches, targets) in enumerate(zip(xs, ys)):
+        if between_epochs is not None:
+            for optimizer in (eager[2], compiled.optimizer):
+                between_epochs(epoch, optimizer)
+        compiled.prepare()
+        for i, (x, y) in enumerate(zip(batches, targets)):
+            torch.manual_seed(100 * epoch + i)
+            train_step(*eager, x, y)
+            torch.manual_seed(100 * epoch + i)
+            compiled(x, y)
+
+
 def test_float32_dropout_sgd_and_a_changed_configuration() -> None:
     """Same dropout masks, same trajectory; a new momentum between epochs (as the TUI applies it) recompiles."""
 
@@ -76,21 +92,13 @@ def test_float32_dropout_sgd_and_a_changed_configuration() -> None:
         model = minidl.Sequential(minidl.Linear(2, 16), minidl.ReLU(), minidl.Dropout(0.2), minidl.Linear(16, 2))
         return model, minidl.MSELoss(), minidl.SGD(model.param(), lr=0.05, momentum=0.9)
 
+    def new_momentum(epoch: int, optimizer: minidl.Optimizer) -> None:
+        if epoch == 1:
+            optimizer.load_state_dict({**optimizer.state_dict(), "config": {**optimizer.get_config(), "momentum": 0.5}})
+
     eager, fast = build(), build()
     compiled = CompiledStep(*fast)
-    xs, ys = torch.rand(2, 8, 20, 2), torch.rand(2, 8, 20, 2)
-    for epoch in range(2):
-        if epoch == 1:
-            for optimizer in (eager[2], fast[2]):
-                optimizer.load_state_dict(
-                    {**optimizer.state_dict(), "config": {**optimizer.get_config(), "momentum": 0.5}}
-                )
-        compiled.prepare()
-        for i, (x, y) in enumerate(zip(xs[epoch], ys[epoch])):
-            torch.manual_seed(100 * epoch + i)
-            train_step(*eager, x, y)
-            torch.manual_seed(100 * epoch + i)
-            compiled(x, y)
+    train_side_by_side(eager, compiled, torch.rand(2, 8, 20, 2), torch.rand(2, 8, 20, 2), new_momentum)
     assert compiled.compilations == 2 and compiled.fallback is None
     for i, (a, b) in enumerate(zip(fast[0].param(), eager[0].param())):
         torch.testing.assert_close(a.value, b.value, atol=1e-5, rtol=1e-5, msg=lambda m, i=i: f"parameter {i}: {m}")

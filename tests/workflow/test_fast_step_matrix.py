@@ -9,8 +9,9 @@ import pytest
 import torch
 
 import minidl
-from minidl.workflow.fast_step import CompiledStep, CompileFallback, train_step
+from minidl.workflow.fast_step import CompiledStep, CompileFallback
 from tests.conftest import assert_close
+from tests.workflow.test_fast_step import train_side_by_side
 
 pytestmark = pytest.mark.slow
 
@@ -44,23 +45,16 @@ def test_compiled_equals_eager(optimizer_name: str, loss_name: str) -> None:
         ).double()
         return model, make_loss(), OPTIMIZERS[optimizer_name](model.param())
 
+    def halve_lr(epoch: int, optimizer: minidl.Optimizer) -> None:
+        optimizer.lr *= 0.5 if epoch else 1.0
+
     eager, fast = build(), build()
     compiled = CompiledStep(*fast)
-    xs, ys = (
-        torch.rand(3, 6, 16, 4, dtype=torch.float64),
-        make_targets(3 * 6 * 16).view(3, 6, 16, *(() if loss_name != "mse" else (3,))),
-    )
+    xs = torch.rand(3, 6, 16, 4, dtype=torch.float64)
+    ys = make_targets(3 * 6 * 16).view(3, 6, 16, *((3,) if loss_name == "mse" else ()))
     with warnings.catch_warnings():
         warnings.simplefilter("error", CompileFallback)
-        for epoch in range(3):
-            for optimizer in (eager[2], fast[2]):
-                optimizer.lr *= 0.5 if epoch else 1.0
-            compiled.prepare()
-            for i, (x, y) in enumerate(zip(xs[epoch], ys[epoch])):
-                torch.manual_seed(10 * epoch + i)
-                train_step(*eager, x, y)
-                torch.manual_seed(10 * epoch + i)
-                compiled(x, y)
+        train_side_by_side(eager, compiled, xs, ys, halve_lr)
     assert compiled.compilations == 1
     for i, (a, b) in enumerate(zip(fast[0].param(), eager[0].param())):
         assert_close(a.value, b.value, tol=1e-12, what=f"parameter {i}")
