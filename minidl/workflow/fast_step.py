@@ -115,7 +115,7 @@ class CompiledStep:
             try:
                 graph = self._trace(x, target)
             except MinidlError:
-                return False  # a mistake in the inputs: the eager step reports it
+                raise  # a mistake in the batch or the components, found by their own checks as eagerly
             except Exception as error:  # whatever tracing or compiling raised: name it, then run eagerly
                 why = self._describe(error)
         if why is not None:
