@@ -104,6 +104,21 @@ def test_float32_dropout_sgd_and_a_changed_configuration() -> None:
         torch.testing.assert_close(a.value, b.value, atol=1e-5, rtol=1e-5, msg=lambda m, i=i: f"parameter {i}: {m}")
 
 
+def test_a_batch_of_one() -> None:
+    """Products with one row compile to fused loops (not BLAS calls): the same trajectory, float64."""
+    torch.manual_seed(0)
+    builds = [minidl.Sequential(minidl.Linear(2, 5), minidl.Tanh(), minidl.Linear(5, 2)).double() for _ in range(2)]
+    for a, b in zip(builds[1].param(), builds[0].param()):
+        a.value.copy_(b.value)
+    eager, fast = ((m, minidl.MSELoss(), minidl.Adam(m.param(), lr=0.01)) for m in builds)
+    compiled = CompiledStep(*fast)
+    data = torch.rand(2, 10, 1, 2, dtype=torch.float64)
+    train_side_by_side(eager, compiled, data, data.flip(-1))
+    assert compiled.compilations == 1
+    for i, (a, b) in enumerate(zip(fast[0].param(), eager[0].param())):
+        assert_close(a.value, b.value, tol=1e-12, what=f"parameter {i}")
+
+
 # -- where it cannot apply ---------------------------------------------------------------------------
 class Clip(minidl.Module):
     """Branches in Python on a tensor's value: a trace cannot follow."""
