@@ -37,6 +37,8 @@ def locate(error: BaseException, watched: Watched) -> ComponentError | None:
     while tb is not None:
         frame, tb = tb.tb_frame, tb.tb_next
         owner = frame.f_locals.get("self")
+        if owner is None:  # a plain function's frame (the training step): no component of its own
+            continue
         for component, kind, where in watched:
             if owner is not component:
                 continue

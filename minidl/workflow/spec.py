@@ -154,11 +154,12 @@ def _fresh_model(spec: dict[str, Any], seed: int | None) -> Sequential:
     return model
 
 
-def build_trainer(spec: dict[str, Any], model: Sequential | None = None) -> Trainer:
+def build_trainer(spec: dict[str, Any], model: Sequential | None = None, *, compile: bool | None = None) -> Trainer:
     """A Trainer for the spec's training setup, on ``model`` or a fresh one seeded from the spec.
 
     Before anything large is allocated, a trial optimizer step checks the update fits the dtype and the
-    fresh weights, their gradients and the data are checked against the free memory.
+    fresh weights, their gradients and the data are checked against the free memory. ``compile`` is a
+    runtime choice (see ``Trainer``), never part of the spec.
     """
     spec = normalize(spec)
     training = spec["training"]
@@ -195,6 +196,7 @@ def build_trainer(spec: dict[str, Any], model: Sequential | None = None) -> Trai
         batch_size=training["batch_size"],
         seed=seed,
         spec=spec,
+        compile=compile,
     )
 
 

@@ -11,6 +11,7 @@ ComponentError naming the component's place, id and provider.
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 import threading
@@ -28,6 +29,7 @@ from minidl.components.schedulers import Scheduler
 from minidl.core.errors import ConfigError, TrainingDiverged
 from minidl.core.module import Module
 from minidl.workflow.failures import Watch, Watched
+from minidl.workflow.fast_step import CompiledStep, compile_requested, train_step
 
 
 @dataclass(frozen=True)
@@ -61,7 +63,10 @@ class Trainer:
     """Trains ``model`` on ``data`` with ``loss`` and ``optimizer`` (and an optional ``scheduler``).
 
     The scheduler is stepped with the epoch's training loss. Errors are the fraction of misclassified
-    points (arg-max of the output against the label).
+    points (arg-max of the output against the label). ``compile=True`` runs the steps through a
+    :class:`~minidl.workflow.fast_step.CompiledStep` (seconds to compile, then several times faster
+    on small networks; equal to the eager steps up to rounding); ``None`` leaves the choice to the
+    ``MINIDL_COMPILE`` environment variable (``1``: compile; unset or ``0``: eager).
     """
 
     def __init__(
@@ -77,6 +82,7 @@ class Trainer:
         seed: int = 0,
         on_epoch: EpochCallback | None = None,
         spec: dict[str, Any] | None = None,
+        compile: bool | None = None,
     ) -> None:
         if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
             raise ConfigError(f"Trainer: epochs must be an int >= 1, got {epochs!r}")
@@ -95,6 +101,7 @@ class Trainer:
         self.history: list[EpochMetrics] = []
         self.callbacks: list[EpochCallback] = [on_epoch] if on_epoch else []
         self.diverged: TrainingDiverged | None = None
+        self.compiled_step = CompiledStep(model, loss, optimizer) if compile_requested(compile) else None
         self._stop = threading.Event()
 
     @property
@@ -169,16 +176,21 @@ class Trainer:
         return metrics
 
     def _train_one_epoch(self) -> None:
-        model, loss, optimizer = self.model, self.loss, self.optimizer
+        model = self.model
         order = torch.randperm(self.data.train_x.shape[0], generator=self.generator).to(self.data.train_x.device)
         inputs = self.data.train_x[order].split(self.batch_size)
         targets = self._train_targets[order].split(self.batch_size)
         model.train()
+        step = self._step()
         for x, target in zip(inputs, targets):
-            loss.forward(model.forward(x), target)
-            model.backward(loss.backward())
-            optimizer.step()
-            optimizer.zero_grad()
+            step(x, target)
+
+    def _step(self) -> Callable[[torch.Tensor, torch.Tensor], None]:
+        """This epoch's step: the compiled one when asked for (it runs eagerly where it cannot apply), else eager."""
+        if self.compiled_step is None:
+            return functools.partial(train_step, self.model, self.loss, self.optimizer)
+        self.compiled_step.prepare()
+        return self.compiled_step
 
     def evaluate(self, x: torch.Tensor, targets: torch.Tensor, labels: torch.Tensor) -> tuple[float, float]:
         """Loss and error rate of the model on one set, in evaluation mode."""

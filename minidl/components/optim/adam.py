@@ -8,13 +8,12 @@ w = w - lr / (1 - beta1^t) * m / (sqrt(v) / sqrt(1 - beta2^t) + eps)
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from typing import Annotated
 
 import torch
 
-from minidl.components.optim.optimizer import Optimizer
+from minidl.components.optim.optimizer import Optimizer, scale_addcdiv_
 from minidl.core.config import Param
 from minidl.core.module import Parameter
 
@@ -62,8 +61,8 @@ class Adam(Optimizer):
         torch._foreach_mul_(exp_avg_sq, beta2)
         torch._foreach_addcmul_(exp_avg_sq, grads, grads, 1.0 - beta2)
         bias_correction1 = 1.0 - beta1**self.steps
-        bias_correction2_sqrt = math.sqrt(1.0 - beta2**self.steps)
+        bias_correction2_sqrt = (1.0 - beta2**self.steps) ** 0.5
         denom = torch._foreach_sqrt(exp_avg_sq)
         torch._foreach_div_(denom, bias_correction2_sqrt)
         torch._foreach_add_(denom, self.eps)
-        torch._foreach_addcdiv_(values, exp_avg, denom, -self.lr / bias_correction1)
+        scale_addcdiv_(values, exp_avg, denom, -self.lr / bias_correction1)

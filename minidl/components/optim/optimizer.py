@@ -2,11 +2,17 @@
 
 Updates use torch's ``_foreach_*`` operations: one call updates every parameter, which matters on small
 networks where the number of tensor operations, not the arithmetic, sets the speed.
+
+The learning rate and the step count are Python numbers, except inside ``tensor_scalars()``: there they
+are 0-d tensors, so a step traced once for compilation (or captured) reads them as inputs instead of
+baking in today's values. Update rules therefore use them only in tensor arithmetic (``scale_add_``
+and ``scale_addcdiv_`` take either), never in ``float()``, ``math`` functions or ``if``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import torch
@@ -47,6 +53,17 @@ class Optimizer(Configurable):
         self._lr = float(value)
         if "_config" in self.__dict__ and "lr" in self._config:
             self._config["lr"] = self._lr
+
+    @contextmanager
+    def tensor_scalars(self, lr: torch.Tensor, steps: torch.Tensor) -> Iterator[None]:
+        """Within the block ``self.lr`` is ``lr`` and ``self.steps`` is ``steps``, 0-d tensors (``steps += 1`` then
+        updates the tensor in place); the Python numbers come back unchanged afterwards."""
+        saved = self._lr, self.steps
+        self._lr, self.steps = lr, steps  # type: ignore[assignment]
+        try:
+            yield
+        finally:
+            self._lr, self.steps = saved
 
     def values(self) -> list[torch.Tensor]:
         return [p.value for p in self.params]
@@ -97,3 +114,24 @@ class Optimizer(Configurable):
     def __repr__(self) -> str:
         config = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
         return f"{type(self).__name__}({config})"
+
+
+def scale_add_(tensors: list[torch.Tensor], others: list[torch.Tensor], scale: float | torch.Tensor) -> None:
+    """``tensors += scale * others``: one fused operation for a number, two for a 0-d tensor."""
+    if isinstance(scale, torch.Tensor):
+        torch._foreach_add_(tensors, torch._foreach_mul(others, scale))
+    else:
+        torch._foreach_add_(tensors, others, alpha=scale)
+
+
+def scale_addcdiv_(
+    tensors: list[torch.Tensor],
+    numerators: list[torch.Tensor],
+    denominators: list[torch.Tensor],
+    scale: float | torch.Tensor,
+) -> None:
+    """``tensors += scale * numerators / denominators``: one fused operation for a number, two for a 0-d tensor."""
+    if isinstance(scale, torch.Tensor):
+        torch._foreach_addcdiv_(tensors, numerators, torch._foreach_div(denominators, scale))
+    else:
+        torch._foreach_addcdiv_(tensors, numerators, denominators, scale)

@@ -14,7 +14,7 @@ from typing import Annotated
 
 import torch
 
-from minidl.components.optim.optimizer import Optimizer
+from minidl.components.optim.optimizer import Optimizer, scale_add_
 from minidl.core.config import Param
 from minidl.core.errors import ConfigError
 from minidl.core.module import Parameter
@@ -54,5 +54,5 @@ class SGD(Optimizer):
                 torch._foreach_mul_(buffers, self.momentum)
                 torch._foreach_add_(buffers, grads, alpha=1.0 - self.dampening)
             grads = torch._foreach_add(grads, buffers, alpha=self.momentum) if self.nesterov else buffers
-        torch._foreach_add_(values, grads, alpha=-self.lr)
+        scale_add_(values, grads, -self.lr)
         self.steps += 1
