@@ -17,20 +17,25 @@ from minidl.tui.widgets.fields_form import FieldsForm
 
 
 class LayerForm(ModalScreen[dict[str, Any] | None]):
-    """Dismisses with the layer's new ``{"component", "config"}``, or None when cancelled."""
+    """Dismisses with the layer's new ``{"component", "config"}``, or None when cancelled.
+
+    ``where`` (``new layer 3``, ``layer 0``) leads the title; names and summaries are shown as plain text.
+    """
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
 
-    def __init__(self, component: str, config: dict[str, Any]) -> None:
+    def __init__(self, component: str, config: dict[str, Any], where: str) -> None:
         super().__init__()
         self.component = component
         self.config = config
+        self.where = where
 
     def compose(self) -> ComposeResult:
         summary = registry.describe("module", self.component)["summary"]
         with Vertical(classes="dialog"):
-            yield Static(short_name("module", self.component), classes="dialog-title")
-            yield Static(summary, classes="dim")
+            title = f"{self.where}: {short_name('module', self.component)}"
+            yield Static(title, classes="dialog-title", markup=False)
+            yield Static(summary, classes="dim", markup=False)
             yield FieldsForm(registry.fields("module", self.component), self.config)
             with Horizontal(classes="buttons"):
                 yield Button("OK", variant="primary", id="ok", compact=True)

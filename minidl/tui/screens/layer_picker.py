@@ -14,9 +14,13 @@ from minidl import registry
 
 
 class LayerPicker(ModalScreen[str | None]):
-    """Dismisses with the chosen module's registry name, or None on escape."""
+    """Dismisses with the chosen module's registry name, or None on escape; ``where`` says where it will go."""
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
+
+    def __init__(self, where: str) -> None:
+        super().__init__()
+        self.where = where
 
     def compose(self) -> ComposeResult:
         options = []
@@ -30,6 +34,7 @@ class LayerPicker(ModalScreen[str | None]):
             options.append(Option(text, id=name))
         with Vertical(classes="dialog"):
             yield Static("Add a layer", classes="dialog-title")
+            yield Static(self.where, classes="dim", markup=False)
             yield OptionList(*options, id="modules")
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
