@@ -94,9 +94,13 @@ class MinidlApp(App[None]):
         super()._handle_exception(error)
 
     def _rescue(self, why: str) -> None:
+        """Write the network to a recovery file, unless every change is already in a file the user saved."""
         if self._rescued:
             return
         self._rescued = True
+        if not self.main.unsaved:
+            self.exit_note = f"{why}; nothing unsaved was lost"
+            return
         try:
             path = self.main.write_recovery()
         except Exception as failure:

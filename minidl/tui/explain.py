@@ -8,6 +8,7 @@ and the first line of its message, since some messages carry pages of C++ frames
 from __future__ import annotations
 
 import errno
+import re
 
 from minidl.core.errors import MinidlError
 
@@ -23,6 +24,7 @@ OS_WORDS = {
     errno.EROFS: "the disk is read-only",
     errno.ENAMETOOLONG: "the name is too long",
 }
+TORCH_ALLOCATION = re.compile(r"can't allocate memory: you tried to allocate (\d+) bytes")
 
 
 def explain(error: BaseException) -> str:
@@ -33,6 +35,8 @@ def explain(error: BaseException) -> str:
         text = str(error)
     elif isinstance(error, MemoryError):
         text = "out of memory" + (f": {error}" if str(error) else "")
+    elif allocation := TORCH_ALLOCATION.search(str(error)):
+        text = f"not enough memory: one tensor alone needs {int(allocation.group(1)) / 1e9:.3g} GB"
     else:
         text = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
     lines = text.strip().splitlines() or [type(error).__name__]

@@ -150,7 +150,7 @@ async def test_when_the_app_must_stop_it_rescues_the_network_and_the_next_start_
         await pilot.press("o")
         await settle(again, pilot)
         assert again.main.session.trainer.epoch == trainer.epoch and again.main.unsaved
-        assert status(again).startswith(f"recovered {rescued}")
+        assert status(again).startswith(f"recovered {rescued.name}")
         await save_as(again, pilot, str(tmp_path / "kept.minidl"))
         assert not rescued.exists() and not again.main.unsaved  # its work now lives in the user's file
 

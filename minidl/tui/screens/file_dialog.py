@@ -30,8 +30,20 @@ SAVE_KINDS = (
 )
 
 
+def shortest(path: Path) -> str:
+    """``path`` relative to the current folder when it lies inside it, else as it is."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
 class MinidlFiles(DirectoryTree):
     """Folders and ``.minidl`` files, hidden ones left out; names are shown as typed, never as markup."""
+
+    def __init__(self, folder: Path, *, id: str | None = None) -> None:
+        super().__init__(folder.resolve(), id=id)
+        self.root.set_label(Text(f"{folder.resolve().name or folder.resolve()}/"))  # not '' for '.'
 
     def filter_paths(self, paths: Iterable[Path]) -> Iterable[Path]:
         return [p for p in paths if not p.name.startswith(".") and (p.suffix == EXTENSION or self._folder(p))]
@@ -102,7 +114,7 @@ class FileDialog(ModalScreen[tuple[str, str] | None]):
     def _highlighted(self, event: DirectoryTree.NodeHighlighted) -> None:
         entry = event.node.data
         if entry is not None and Path(entry.path).suffix == EXTENSION:
-            self.query_one("#path", Input).value = str(entry.path)
+            self.query_one("#path", Input).value = shortest(Path(entry.path))
 
     @on(DirectoryTree.FileSelected)
     @guarded

@@ -487,7 +487,7 @@ class MainScreen(Screen[None]):
     def mark_recovered(self, path: Path) -> None:
         """The session came from the recovery file ``path``: unsaved until saved elsewhere, then ``path`` goes."""
         self.recovered_from, self._saved = path, None
-        self._say(f"recovered {path}: ctrl+s saves it where you want it")
+        self._say(f"recovered {path.name}: ctrl+s saves it where you want it")
 
     # -- view ----------------------------------------------------------------------------------------
     @guarded
