@@ -179,6 +179,13 @@ async def test_recover_opens_the_rescued_network_and_a_signal_rescues_it(recover
         await pilot.pause()
     assert app.return_code == 128 + signal.SIGTERM
     assert len(list(recovery_folder.glob(recovery.PATTERN))) == 2
+    untouched = tui()
+    async with untouched.run_test(size=SIZE) as pilot:
+        await pilot.press("escape")  # the offer of the rescued networks
+        untouched.stop_with_rescue(signal.SIGHUP)  # nothing unsaved: no file to offer next time
+        await pilot.pause()
+    assert untouched.exit_note == "stopped by SIGHUP; nothing unsaved was lost"
+    assert len(list(recovery_folder.glob(recovery.PATTERN))) == 2
 
 
 async def test_quitting_asks_first_only_when_work_would_be_lost() -> None:
