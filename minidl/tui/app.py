@@ -1,7 +1,7 @@
 """The minidl-tui application and ``make_app``, the one way to build it (entry point and tests alike).
 
 The app never ends by itself: actions that fail are shown (``show_failure``). When it must stop anyway
-(an exception that escaped every guard, SIGTERM, SIGHUP), it first writes the network and its training
+(an exception that escaped every guard, SIGTERM, SIGHUP, SIGINT), it first writes the network and its training
 state to a recovery file and leaves ``exit_note`` saying where; the next start offers it back.
 """
 
@@ -27,7 +27,7 @@ from minidl.tui.screens.main import MainScreen, save_path_for
 from minidl.tui.session import Session
 from minidl.workflow.recipe import default_spec
 
-RESCUE_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+RESCUE_SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)  # SIGINT: a kill -INT (ctrl+c is a key here)
 
 
 class MinidlApp(App[None]):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import signal
 
 import pytest
+from textual import events
 from textual.widgets import Label, OptionList
 
 from minidl import registry
@@ -211,3 +212,26 @@ async def test_quitting_asks_first_only_when_work_would_be_lost() -> None:
 
 def test_registry_is_back_to_the_installed_plugins() -> None:
     assert "Explodes" not in registry.names("module")
+
+
+async def test_keys_that_arrive_after_a_dialog_answered_are_ignored() -> None:
+    """A quick double Enter once closed the picker twice: the second close popped the main screen."""
+    app = tui()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("a")
+        await pilot.pause()
+        for key in ("enter", "enter", "escape", "escape"):  # queued before the picker has closed
+            app.post_message(events.Key(key, "\r" if key == "enter" else "\x1b"))
+        await pilot.pause()
+        assert app.is_running and app.screen is app.main and layer_names(app)[1] == "ReLU"
+
+
+async def test_a_home_folder_that_does_not_exist_is_a_path_like_any_other(tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    app = tui()
+    failures: list[BaseException] = []
+    app.show_failure = failures.append  # type: ignore[method-assign]
+    async with app.run_test(size=SIZE) as pilot:
+        await save_as(app, pilot, "~nobody-at-all/x.minidl")
+        assert "there is no folder ~nobody-at-all" in str(app.screen.query_one("#problem").render())
+    assert failures == []

@@ -12,15 +12,15 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from minidl.tui.screens.dialog import Dialog
 
-class Choice(ModalScreen[str | None]):
+
+class Choice(Dialog[str | None]):
     """Dismisses with the chosen answer's key, or None on escape; ``answers`` are ``(key, label)`` pairs."""
 
     BINDINGS = [
-        Binding("escape", "dismiss(None)", "Cancel"),
         Binding("left", "app.focus_previous", "Previous", show=False),
         Binding("right", "app.focus_next", "Next", show=False),
     ]
@@ -43,12 +43,12 @@ class Choice(ModalScreen[str | None]):
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
-        self.dismiss((event.button.id or "").removeprefix("answer-"))
+        self.answer((event.button.id or "").removeprefix("answer-"))
 
     def on_key(self, event: events.Key) -> None:
         letter = (event.character or "").lower()
         for key, label in self.answers:
             if letter and label[:1].lower() == letter:
                 event.stop()
-                self.dismiss(key)
+                self.answer(key)
                 return

@@ -15,12 +15,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import DirectoryTree, Input, RadioButton, RadioSet, Static
 
 from minidl.tui.explain import explain
 from minidl.tui.guard import guarded
 from minidl.tui.screens.choice import Choice
+from minidl.tui.screens.dialog import Dialog
 from minidl.workflow.files import EXTENSION
 
 SAVE_KINDS = (
@@ -28,6 +28,15 @@ SAVE_KINDS = (
     ("model", "model: weights, spec and training setup"),
     ("spec", "spec: the network and training setup, no weights"),
 )
+
+
+def expand(text: str) -> Path:
+    """``~/x`` as the home folder's ``x``; text naming no known home (``~nobody``) stays as typed."""
+    path = Path(text)
+    try:
+        return path.expanduser()
+    except RuntimeError:
+        return path
 
 
 def shortest(path: Path) -> str:
@@ -60,10 +69,10 @@ class MinidlFiles(DirectoryTree):
         return text.split()[0]
 
 
-class FileDialog(ModalScreen[tuple[str, str] | None]):
+class FileDialog(Dialog[tuple[str, str] | None]):
     """Dismisses with ``(path, kind)``, kind ``open`` or one of :data:`SAVE_KINDS`; None on escape."""
 
-    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel"), Binding("enter", "submit", "OK", priority=True)]
+    BINDINGS = [Binding("enter", "submit", "OK", priority=True)]
 
     def __init__(self, saving: bool, path: str) -> None:
         super().__init__()
@@ -85,7 +94,7 @@ class FileDialog(ModalScreen[tuple[str, str] | None]):
             yield Static(hint, classes="hint")
 
     def _browse_root(self) -> Path:
-        folder = Path(self.path).expanduser().parent
+        folder = expand(self.path).parent
         return folder if folder.is_dir() else Path.cwd()
 
     def on_mount(self) -> None:
@@ -122,7 +131,7 @@ class FileDialog(ModalScreen[tuple[str, str] | None]):
         self._finish(str(event.path), "open")
 
     def _finish(self, text: str, kind: str) -> None:
-        path = Path(text.strip()).expanduser()
+        path = expand(text.strip())
         problem = self._problem(text.strip(), path)
         if problem:
             self.query_one("#problem", Static).update(problem)
@@ -136,7 +145,7 @@ class FileDialog(ModalScreen[tuple[str, str] | None]):
             )
             self.app.push_screen(question, lambda answer: self._confirmed(answer, path, kind))
             return
-        self.dismiss((str(path), kind))
+        self.answer((str(path), kind))
 
     def _problem(self, text: str, path: Path) -> str:
         """Why ``path`` cannot be used, said before anything is read or written; '' when it can."""
@@ -159,7 +168,7 @@ class FileDialog(ModalScreen[tuple[str, str] | None]):
     @guarded
     def _confirmed(self, answer: str | None, path: Path, kind: str) -> None:
         if answer == "replace":
-            self.dismiss((str(path), kind))
+            self.answer((str(path), kind))
         else:
             self.query_one("#problem", Static).update(f"not saved: {path.name} kept as it is")
             self.query_one("#path", Input).focus()

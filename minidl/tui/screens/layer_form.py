@@ -6,23 +6,20 @@ from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
 from minidl import registry
 from minidl.tui.naming import short_name
+from minidl.tui.screens.dialog import Dialog
 from minidl.tui.widgets.fields_form import FieldsForm
 
 
-class LayerForm(ModalScreen[dict[str, Any] | None]):
+class LayerForm(Dialog[dict[str, Any] | None]):
     """Dismisses with the layer's new ``{"component", "config"}``, or None when cancelled.
 
     ``where`` (``new layer 3``, ``layer 0``) leads the title; names and summaries are shown as plain text.
     """
-
-    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
 
     def __init__(self, component: str, config: dict[str, Any], where: str) -> None:
         super().__init__()
@@ -55,8 +52,8 @@ class LayerForm(ModalScreen[dict[str, Any] | None]):
     def _apply(self) -> None:
         form = self.query_one(FieldsForm)
         if form.valid:
-            self.dismiss({"component": self.component, "config": dict(form.values)})
+            self.answer({"component": self.component, "config": dict(form.values)})
 
     @on(Button.Pressed, "#cancel")
     def _cancel(self) -> None:
-        self.dismiss(None)
+        self.answer(None)

@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from minidl import registry
+from minidl.tui.screens.dialog import Dialog
 
 
-class LayerPicker(ModalScreen[str | None]):
+class LayerPicker(Dialog[str | None]):
     """Dismisses with the chosen module's registry name, or None on escape; ``where`` says where it will go."""
-
-    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
 
     def __init__(self, where: str) -> None:
         super().__init__()
@@ -38,4 +35,4 @@ class LayerPicker(ModalScreen[str | None]):
             yield OptionList(*options, id="modules")
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(event.option.id)
+        self.answer(event.option.id)
