@@ -14,7 +14,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import statistics
+import tempfile
 import time
+from pathlib import Path
 
 import torch
 
@@ -35,7 +37,8 @@ def plain(epochs: int) -> float:
 
 async def in_tui(epochs: int, size: tuple[int, int]) -> float:
     """Epochs per second in the headless app, from pressing space to the worker's end."""
-    app = make_app(spec=default_spec(epochs=epochs), config=TuiConfig())
+    # an empty recovery folder: a network rescued by an earlier session would be offered in a dialog first
+    app = make_app(spec=default_spec(epochs=epochs), config=TuiConfig(recovery_folder=Path(tempfile.mkdtemp())))
     async with app.run_test(size=size) as pilot:
         await pilot.pause()
         start = time.perf_counter()

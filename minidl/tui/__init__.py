@@ -1,22 +1,47 @@
 """minidl-tui: build a network, watch it learn the circle, save it (the only part of minidl that imports Textual).
 
-    minidl-tui              # the default recipe, ready to train
+    minidl-tui              # the default recipe, ready to train (offers back a rescued network, if any)
     minidl-tui FILE         # a saved model, checkpoint or spec
+    minidl-tui --recover    # the network the last session rescued when it had to stop
 
-Importing this package does not import Textual; ``main`` and ``minidl.tui.app.make_app`` do.
+A file that cannot be read is a one-line error and status 2, like the ``minidl`` command. Importing
+this package does not import Textual; ``main`` and ``minidl.tui.app.make_app`` do.
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Sequence
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="minidl-tui", description="Build a network, watch it learn, save it.")
-    parser.add_argument("file", nargs="?", help="a saved model, checkpoint or spec to open")
+    source = parser.add_mutually_exclusive_group()
+    source.add_argument("file", nargs="?", help="a saved model, checkpoint or spec to open")
+    source.add_argument("--recover", action="store_true", help="open the network rescued when minidl-tui last stopped")
     args = parser.parse_args(argv)
+    from minidl.core.errors import MinidlError
+    from minidl.tui import recovery
     from minidl.tui.app import make_app
+    from minidl.tui.explain import explain
 
-    make_app(args.file).run()
-    return 0
+    path = args.file
+    if args.recover:
+        path = recovery.newest(recovery.default_folder())
+        if path is None:
+            return _error(f"no rescued network in {recovery.default_folder()}")
+    try:
+        app = make_app(path, recovered=args.recover)
+    except (MinidlError, OSError) as error:
+        where = f"could not open {path}: " if path is not None else ""
+        return _error(where + explain(error))
+    app.run()
+    if app.exit_note:
+        print(f"minidl-tui: {app.exit_note}", file=sys.stderr)
+    return app.return_code or 0
+
+
+def _error(message: str) -> int:
+    print(f"minidl-tui: error: {message}", file=sys.stderr)
+    return 2

@@ -1,4 +1,8 @@
-"""Every app action, once: its key for the footer and its entry in the command palette."""
+"""Every app action, once: its key for the footer and its entry in the command palette.
+
+Keys act on what has focus: the layer commands are bound by the network list (they act only while it
+has focus), the rest by the main screen. The palette lists them all and runs them on the main screen.
+"""
 
 from __future__ import annotations
 
@@ -21,19 +25,10 @@ class Command:
     show: bool = True
 
 
-COMMANDS = (
-    Command(
-        "space",
-        "toggle_training",
-        "Start/Pause",
-        "Start or pause training",
-        "Pause takes effect after the current epoch",
-    ),
-    Command("n", "step_epoch", "Epoch", "Train one epoch", "Train exactly one epoch, then stop"),
-    Command("r", "reset", "Reset", "Reset the weights", "Fresh weights from the seed; clears the history"),
+LAYER_COMMANDS = (
     Command("a", "add_layer", "Add", "Add a layer", "Add any installed module after the selected layer"),
     Command(
-        "delete", "remove_layer", "Remove", "Remove the selected layer", "Delete the selected layer from the network"
+        "delete", "remove_layer", "Remove", "Remove the selected layer", "Delete the selected layer (ctrl+z undoes)"
     ),
     Command(
         "shift+up", "move_layer(-1)", "Up", "Move the layer up", "Move the selected layer one place up", show=False
@@ -46,6 +41,27 @@ COMMANDS = (
         "Move the selected layer one place down",
         show=False,
     ),
+)
+
+SCREEN_COMMANDS = (
+    Command(
+        "space",
+        "toggle_training",
+        "Start/Pause",
+        "Start or pause training",
+        "Pause takes effect after the current epoch",
+    ),
+    Command("n", "step_epoch", "Epoch", "Train one epoch", "Train exactly one epoch, then stop"),
+    Command("r", "reset", "Reset", "Reset the weights", "Fresh weights from the seed, history cleared (ctrl+z undoes)"),
+    Command(
+        "ctrl+z",
+        "undo",
+        "Undo",
+        "Undo",
+        "Put back the network, weights and setup as they were before the last change",
+        show=False,
+    ),
+    Command("ctrl+y", "redo", "Redo", "Redo", "Make the change that was undone again", show=False),
     Command(
         "t",
         "toggle_points",
@@ -54,12 +70,18 @@ COMMANDS = (
         "Train points, test points or none on the boundary",
         show=False,
     ),
+    Command("1", "show_tab('network-tab')", "Network", "Network tab", "Show and focus the layers", show=False),
+    Command("2", "show_tab('training-tab')", "Training", "Training tab", "Show and focus the setup", show=False),
+    Command("3", "show_tab('plugins-tab')", "Plugins", "Plugins tab", "Every plugin and its status", show=False),
     Command("ctrl+s", "save", "Save", "Save", "Save the model, or a checkpoint that resumes exactly"),
     Command("ctrl+o", "open", "Open", "Open", "Open a saved model, checkpoint or spec"),
-    Command("ctrl+q", "app.quit", "Quit", "Quit", "Quit minidl-tui"),
+    Command("ctrl+q", "app.quit", "Quit", "Quit", "Quit minidl-tui (asks first when work is unsaved)"),
 )
 
-BINDINGS = [Binding(c.key, c.action, c.short, show=c.show, priority=c.key.startswith("ctrl+")) for c in COMMANDS]
+COMMANDS = SCREEN_COMMANDS + LAYER_COMMANDS
+PRIORITY_KEYS = ("ctrl+s", "ctrl+o", "ctrl+q")  # work even while a text field has focus
+
+BINDINGS = [Binding(c.key, c.action, c.short, show=c.show, priority=c.key in PRIORITY_KEYS) for c in SCREEN_COMMANDS]
 
 
 class MinidlCommands(Provider):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -16,6 +17,8 @@ class TuiConfig:
     # torch intra-op threads while the app runs; None: one core fewer than the machine has, so the UI
     # thread keeps a core (busy-waiting intra-op threads otherwise starve it and the GIL hand-offs).
     torch_threads: int | None = None
+    # Where a network is rescued when the app must stop; None: recovery.default_folder() (tests use a temporary one).
+    recovery_folder: Path | None = None
 
 
 TEST_CONFIG = TuiConfig(show_timing=False)

@@ -25,7 +25,12 @@ def parse(field: Field, text: str) -> Any:
     else:
         parts = [p.strip() for p in text.strip("()[] ").split(",")]
         value = tuple(_scalar(field, p) for p in parts if p)
-    return field.validate(value, field.name)
+    try:
+        return field.validate(value, field.name)
+    except ConfigError:
+        raise
+    except (TypeError, ValueError, ArithmeticError):  # a plugin's odd bounds or choices: still the field's message
+        raise ConfigError(f"{field.name}: expected {field.expected()}, got {text!r}") from None
 
 
 def _scalar(field: Field, text: str) -> Any:

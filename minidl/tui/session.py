@@ -5,24 +5,38 @@ running trainer picks it up between epochs, weights kept) or needs a *rebuild* (
 init, loss, seed, ...: fresh weights, history cleared). Live changes wait in a lock-guarded queue that
 ``apply_pending`` drains on the thread that owns the trainer at that moment: the training worker
 between epochs, or the UI thread when nothing runs.
+
+A rebuild replaces the trainer but never mutates the old one, so a :class:`Snapshot` (the spec and
+the trainer as they were) is all it takes to undo it, weights and history included.
 """
 
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 import minidl
 from minidl.core.errors import MinidlError
+from minidl.tui.explain import explain
 from minidl.workflow.recipe import default_spec
 from minidl.workflow.spec import build_trainer, copy_spec, normalize
 from minidl.workflow.trainer import Trainer
 
-SaveKind = Literal["model", "checkpoint"]
+SaveKind = Literal["model", "checkpoint", "spec"]
 LIVE_TRAINING_KEYS = ("epochs", "batch_size")
 MODEL_SECTIONS = ("layers", "init", "dtype")
 TRAINING_SECTIONS = ("dataset", "loss", "optimizer", "scheduler", "epochs", "batch_size", "seed")
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A session's spec and trainer at one moment; the trainer object itself, not a copy (see the module doc)."""
+
+    spec: dict[str, Any]
+    trainer: Trainer | None
+    error: str | None
 
 
 class Session:
@@ -45,28 +59,44 @@ class Session:
     def open(cls, path: str | Path) -> Session:
         """A session on a spec, a saved model (its weights, fresh training) or a checkpoint (resumes exactly).
 
-        A file without a training setup gets the default recipe's.
+        A file without a training setup gets the default recipe's. A network that loads but cannot
+        train (its output does not fit the data, say) opens with ``error`` set, so it can be fixed.
+        Raises MinidlError or OSError when the file cannot be read.
         """
         loaded = minidl.load(path)
-        if loaded.spec["training"] is None:
+        if loaded.trainer_state is None:
             return cls(loaded.spec, model=loaded.model)
         return cls(loaded.spec, loaded.make_trainer())
 
     def rebuild(self, model: minidl.Sequential | None = None) -> None:
-        """A fresh Trainer for the spec (fresh weights unless ``model`` is given); records why it failed."""
+        """A fresh Trainer for the spec (fresh weights unless ``model`` is given); records why it failed.
+
+        Any exception counts: a plugin layer's constructor may raise anything, and an allocation may fail.
+        """
         with self._lock:
             self._pending.clear()
         try:
             self.trainer, self.error = build_trainer(self.spec, model=model), None
-        except MinidlError as error:
-            self.trainer, self.error = None, str(error)
+        except Exception as error:
+            self.trainer, self.error = None, explain(error)
+
+    def snapshot(self) -> Snapshot:
+        """What :meth:`restore` needs to put this moment back."""
+        return Snapshot(copy_spec(self.spec), self.trainer, self.error)
+
+    def restore(self, snapshot: Snapshot) -> None:
+        """Go back to ``snapshot``: its spec, and its trainer with the weights and history it had then."""
+        with self._lock:
+            self._pending.clear()
+        self.spec, self.trainer, self.error = copy_spec(snapshot.spec), snapshot.trainer, snapshot.error
 
     def value(self, section: str) -> Any:
         """The spec's current value of one section (``layers``, ``optimizer``, ``epochs``, ...)."""
         return self.spec["model" if section in MODEL_SECTIONS else "training"][section]
 
     def change(self, section: str, value: Any) -> bool:
-        """Put ``value`` into the spec; True when the trainer can take it live, False when a rebuild is due.
+        """Put ``value`` into the spec; True when the trainer can take it live (or nothing changed), False when a
+        rebuild is due.
 
         Raises MinidlError when the new spec is invalid (the spec is then unchanged).
         """
@@ -74,6 +104,8 @@ class Session:
         spec["model" if section in MODEL_SECTIONS else "training"][section] = value
         spec = normalize(spec)
         old, new = self.value(section), spec["model" if section in MODEL_SECTIONS else "training"][section]
+        if old == new:  # forms re-announce their values when shown again: nothing to rebuild (or undo)
+            return True
         self.spec = spec
         if self.trainer is None:
             return False
@@ -84,7 +116,7 @@ class Session:
             changed = {k: v for k, v in new["config"].items() if old["config"][k] != v}
             self._queue("optimizer", changed)
             return True
-        return old == new
+        return False
 
     def _queue(self, section: str, value: Any) -> None:
         with self._lock:
@@ -111,10 +143,15 @@ class Session:
                     trainer.spec["training"][section] = value
 
     def save(self, path: str | Path, kind: SaveKind) -> None:
-        """Write the model (weights, spec and training setup) or a full checkpoint; the write is atomic."""
-        if self.trainer is None:
-            raise MinidlError(f"nothing to save: {self.error}")
-        if kind == "checkpoint":
+        """Write the model (weights, spec and training setup), a full checkpoint, or the spec alone; atomically.
+
+        A spec needs no trainer, so even a network that cannot be built yet can be kept.
+        """
+        if kind == "spec":
+            minidl.save_spec(self.spec, path)
+        elif self.trainer is None:
+            raise MinidlError(f"this network cannot be built ({self.error}): only its spec can be saved")
+        elif kind == "checkpoint":
             self.trainer.save_checkpoint(path)
         else:
             minidl.save(self.trainer.model, path, training=self.spec["training"])

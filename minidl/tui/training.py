@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 import torch
 
-from minidl.core.errors import MinidlError
 from minidl.tui.boundary import decision_codes, view_box
+from minidl.tui.explain import explain
 from minidl.tui.session import Session
 from minidl.workflow.trainer import EpochMetrics
 
@@ -60,10 +60,10 @@ def run_training(
             if time.monotonic() - last_report >= interval:
                 report(tuple(batch), boundary_grid(session, grid_side))
                 batch, last_report = [], time.monotonic()
-    except Exception as error:
+        report(tuple(batch), boundary_grid(session, grid_side))
+    except Exception as error:  # a plugin's forward or backward may raise anything: the app shows it
         report(tuple(batch), None)
-        return Outcome("failed", str(error) if isinstance(error, MinidlError) else f"{type(error).__name__}: {error}")
-    report(tuple(batch), boundary_grid(session, grid_side))
+        return Outcome("failed", explain(error))
     return outcome
 
 

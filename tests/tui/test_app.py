@@ -12,22 +12,9 @@ from textual.command import CommandPalette
 from textual.widgets import Button, Input, OptionList
 
 from minidl.tui.screens.layer_form import LayerForm
-from minidl.tui.screens.layer_picker import LayerPicker
 from minidl.tui.widgets.component_picker import ComponentPicker
 from minidl.tui.widgets.fields_form import FieldsForm
-from minidl.tui.widgets.metrics import Metrics
-from tests.tui.conftest import small_spec, tui
-
-SIZE = (100, 30)
-
-
-def status(app) -> str:
-    return str(app.main.query_one(Metrics).query_one("#status").render())
-
-
-async def settle(app, pilot) -> None:
-    await app.workers.wait_for_complete()
-    await pilot.pause()
+from tests.tui.conftest import SIZE, add_layer, open_file, save_as, settle, small_spec, status, tui
 
 
 async def test_space_trains_to_the_planned_epochs_and_n_steps_one() -> None:
@@ -66,26 +53,6 @@ async def test_reset_gives_fresh_weights_and_clears_the_history() -> None:
         await pilot.pause()
         assert app.main.session.trainer is not before and app.main.history == []
         assert app.main.state == "ready"
-
-
-async def add_layer(app, pilot, name: str, **values: str) -> None:
-    """Press a, pick ``name`` in the picker, type ``values`` into its form, press Enter."""
-    await pilot.press("a")
-    await pilot.pause()
-    assert isinstance(app.screen, LayerPicker)
-    options = app.screen.query_one(OptionList)
-    options.highlighted = options.get_option_index(name)
-    await pilot.press("enter")
-    await pilot.pause()
-    assert isinstance(app.screen, LayerForm)
-    for field, text in values.items():
-        editor = next(i for i in app.screen.query(Input) if i.name == field)
-        editor.value = text
-    await pilot.pause()
-    if values:
-        next(iter(app.screen.query(Input))).focus()
-    await pilot.press("enter")
-    await pilot.pause()
 
 
 async def test_build_a_network_with_the_picker_and_forms() -> None:
@@ -241,28 +208,6 @@ async def test_keys_are_in_the_footer() -> None:
         assert {"space", "n", "r", "a", "delete", "ctrl+s", "ctrl+o", "ctrl+q"} <= shown
 
 
-async def save_as(app, pilot, path: str, kind: str = "checkpoint") -> None:
-    await pilot.press("ctrl+s")
-    await pilot.pause()
-    field = app.screen.query_one("#path", Input)
-    assert field.has_focus
-    if kind == "model":
-        app.screen.query_one("#kind").query("RadioButton").last().value = True
-    field.value = path
-    await pilot.press("enter")
-    await settle(app, pilot)
-
-
-async def open_file(app, pilot, path: str) -> None:
-    await pilot.press("ctrl+o")
-    await pilot.pause()
-    field = app.screen.query_one("#path", Input)
-    assert field.has_focus
-    field.value = ""
-    await pilot.press(*path, "enter")
-    await settle(app, pilot)
-
-
 async def test_save_a_checkpoint_reopen_and_resume_exactly(tmp_path) -> None:
     path = str(tmp_path / "run.minidl")
     straight = tui(small_spec(epochs=4))
@@ -305,28 +250,3 @@ async def test_save_a_model_and_open_it_from_the_command_line(tmp_path) -> None:
         model = reopened.main.session.trainer.model
         assert all((a == p.value).all() for a, p in zip(weights, model.param()))
         assert reopened.main.history == []  # a model file starts a fresh training run
-
-
-async def test_file_errors_are_messages_in_the_app(tmp_path) -> None:
-    garbage = tmp_path / "garbage.minidl"
-    garbage.write_bytes(b"\x00not a minidl file")
-    app = tui()
-    async with app.run_test(size=SIZE) as pilot:
-        trainer = app.main.session.trainer
-        await open_file(app, pilot, str(tmp_path / "missing.minidl"))
-        assert "could not open" in status(app) and "missing.minidl" in status(app)
-        await open_file(app, pilot, str(garbage))
-        assert "could not open" in status(app)
-        assert app.main.session.trainer is trainer  # the current work is kept
-        await save_as(app, pilot, str(tmp_path / "no" / "such" / "dir" / "x.minidl"))
-        assert "could not save" in status(app)
-        await save_as(app, pilot, str(tmp_path))  # a folder, not a file
-        assert "could not save" in status(app)
-
-
-async def test_a_bad_file_on_the_command_line_opens_the_default_with_the_reason(tmp_path) -> None:
-    app = tui(path=str(tmp_path / "missing.minidl"))
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        assert "could not open" in status(app)
-        assert app.main.session.trainer is not None

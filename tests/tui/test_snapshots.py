@@ -1,4 +1,5 @@
-"""Screenshots of the main screen after a fixed, seeded run (no timings on screen: TEST_CONFIG).
+"""Screenshots of the main screen after a fixed, seeded run (no timings on screen: TEST_CONFIG), and of
+the views that keep work safe: the Plugins tab, the file browser, the layer picker, a question.
 
 Update after an intended change with ``pytest tests/tui/test_snapshots.py --snapshot-update`` and
 look at the report before committing the new SVGs.
@@ -6,9 +7,17 @@ look at the report before committing the new SVGs.
 
 from __future__ import annotations
 
+import warnings
+
+import pytest
 from textual.pilot import Pilot
 
+from minidl import registry
+from minidl.tui.session import Session
+from tests.registry import fake_plugins as fp
 from tests.tui.conftest import small_spec, tui
+
+SIZES = {"80x24": (80, 24), "160x48": (160, 48)}
 
 
 async def train_to_the_end(pilot: Pilot) -> None:
@@ -25,3 +34,47 @@ def test_main_screen_80x24(snap_compare) -> None:
 def test_main_screen_large(snap_compare) -> None:
     """A large terminal: wider editor, a big square boundary map, a wide loss chart."""
     assert snap_compare(tui(small_spec(epochs=5)), terminal_size=(160, 48), run_before=train_to_the_end)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_plugins_tab(snap_compare, plugin_dir, size) -> None:
+    """Every distribution with its status; a failed one with its error and what to do; the start-up notice."""
+    fp.make_distribution(plugin_dir, "minidl-broken", "0.3.0", "minidl_broken_plugin", fp.IMPORT_FAILS)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", registry.PluginWarning)
+        app = tui()
+    assert snap_compare(app, terminal_size=SIZES[size], press=["3"])
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_open_dialog_with_file_browser(snap_compare, tmp_path, monkeypatch, size) -> None:
+    """The path field above a browser of folders and .minidl files (other files and hidden ones left out)."""
+    folder = tmp_path / "examples"
+    (folder / "runs").mkdir(parents=True)
+    (folder / "notes.txt").write_text("left out")
+    Session(small_spec()).save(folder / "circle.minidl", "spec")
+    monkeypatch.chdir(folder)
+
+    async def open_and_browse(pilot: Pilot) -> None:
+        await pilot.press("ctrl+o")
+        for _ in range(50):  # the tree lists the folder on a worker
+            await pilot.pause()
+            if pilot.app.screen.query_one("#files").root.children:
+                break
+        await pilot.press("tab", "down", "down")
+
+    assert snap_compare(tui(), terminal_size=SIZES[size], run_before=open_and_browse)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_layer_picker_says_where(snap_compare, size) -> None:
+    """Where the new layer goes, and every module (plugins included) with its provider, clear of the scrollbar."""
+    assert snap_compare(tui(), terminal_size=SIZES[size], press=["down", "down", "a"])
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_replace_question(snap_compare, tmp_path, monkeypatch, size) -> None:
+    """Saving over an existing file asks first, with Cancel focused."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "model.minidl").write_bytes(b"the user's earlier work")
+    assert snap_compare(tui(), terminal_size=SIZES[size], press=["ctrl+s", "enter"])

@@ -6,31 +6,33 @@ from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
 from minidl import registry
 from minidl.tui.naming import short_name
+from minidl.tui.screens.dialog import Dialog
 from minidl.tui.widgets.fields_form import FieldsForm
 
 
-class LayerForm(ModalScreen[dict[str, Any] | None]):
-    """Dismisses with the layer's new ``{"component", "config"}``, or None when cancelled."""
+class LayerForm(Dialog[dict[str, Any] | None]):
+    """Dismisses with the layer's new ``{"component", "config"}``, or None when cancelled.
 
-    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
+    ``where`` (``new layer 3``, ``layer 0``) leads the title; names and summaries are shown as plain text.
+    """
 
-    def __init__(self, component: str, config: dict[str, Any]) -> None:
+    def __init__(self, component: str, config: dict[str, Any], where: str) -> None:
         super().__init__()
         self.component = component
         self.config = config
+        self.where = where
 
     def compose(self) -> ComposeResult:
         summary = registry.describe("module", self.component)["summary"]
         with Vertical(classes="dialog"):
-            yield Static(short_name("module", self.component), classes="dialog-title")
-            yield Static(summary, classes="dim")
+            title = f"{self.where}: {short_name('module', self.component)}"
+            yield Static(title, classes="dialog-title", markup=False)
+            yield Static(summary, classes="dim", markup=False)
             yield FieldsForm(registry.fields("module", self.component), self.config)
             with Horizontal(classes="buttons"):
                 yield Button("OK", variant="primary", id="ok", compact=True)
@@ -50,8 +52,8 @@ class LayerForm(ModalScreen[dict[str, Any] | None]):
     def _apply(self) -> None:
         form = self.query_one(FieldsForm)
         if form.valid:
-            self.dismiss({"component": self.component, "config": dict(form.values)})
+            self.answer({"component": self.component, "config": dict(form.values)})
 
     @on(Button.Pressed, "#cancel")
     def _cancel(self) -> None:
-        self.dismiss(None)
+        self.answer(None)

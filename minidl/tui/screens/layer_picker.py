@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from minidl import registry
+from minidl.tui.screens.dialog import Dialog
 
 
-class LayerPicker(ModalScreen[str | None]):
-    """Dismisses with the chosen module's registry name, or None on escape."""
+class LayerPicker(Dialog[str | None]):
+    """Dismisses with the chosen module's registry name, or None on escape; ``where`` says where it will go."""
 
-    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
+    def __init__(self, where: str) -> None:
+        super().__init__()
+        self.where = where
 
     def compose(self) -> ComposeResult:
         options = []
@@ -30,7 +31,8 @@ class LayerPicker(ModalScreen[str | None]):
             options.append(Option(text, id=name))
         with Vertical(classes="dialog"):
             yield Static("Add a layer", classes="dialog-title")
+            yield Static(self.where, classes="dim", markup=False)
             yield OptionList(*options, id="modules")
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(event.option.id)
+        self.answer(event.option.id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
@@ -44,7 +45,8 @@ class ComponentPicker(Widget):
         names = registry.names(self.kind) + ([NONE] if self.optional else [])
         with Horizontal(classes="field-row"):
             yield Label(self.label, classes="field-name")
-            yield Select([(n, n) for n in names], value=self.component, allow_blank=False, compact=True)
+            options = [(Text(n), n) for n in names]  # plugin names are plain text, never markup
+            yield Select(options, value=self.component, allow_blank=False, compact=True)
         yield self._form()
 
     def _form(self) -> FieldsForm:

@@ -10,9 +10,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
+from textual.content import Content
 from textual.message import Message
 from textual.validation import ValidationResult, Validator
 from textual.widget import Widget
@@ -21,6 +23,8 @@ from textual.widgets import Checkbox, Input, Label, Select, Static
 from minidl.core.config import Field
 from minidl.core.errors import ConfigError
 from minidl.tui.fieldtext import format_value, parse
+
+LABEL_WIDTH = 15  # the stylesheet's .field-name width; a form with a longer name widens its own column
 
 
 class FieldValidator(Validator):
@@ -61,17 +65,22 @@ class FieldsForm(Widget):
     def compose(self) -> ComposeResult:
         if not self.fields:
             yield Static("no parameters", classes="dim")
+        width = max([LABEL_WIDTH, *(len(name) + 1 for name in self.fields)])
         for field in self.fields.values():
             with Horizontal(classes="field-row"):
-                yield Label(field.name, classes="field-name")
+                label = Label(field.name, classes="field-name", markup=False)
+                label.styles.width = width
+                yield label
                 yield self._editor(field)
-            yield Static("", classes="field-error", name=field.name)
+            error = Static("", classes="field-error", name=field.name, markup=False)
+            error.styles.padding = (0, 0, 0, width)
+            yield error
 
     def _editor(self, field: Field) -> Widget:
-        tip = "\n".join(t for t in (field.help, f"expected: {field.expected()}") if t)
+        tip = Content("\n".join(t for t in (field.help, f"expected: {field.expected()}") if t))
         value = self.values[field.name]
         if field.choices is not None and not field.nullable:
-            options = [(format_value(c), c) for c in field.choices]
+            options = [(Text(format_value(c)), c) for c in field.choices]
             return Select(options, value=value, allow_blank=False, compact=True, name=field.name, tooltip=tip)
         if field.type == "bool" and not field.nullable:
             return Checkbox("", value=bool(value), compact=True, name=field.name, tooltip=tip)

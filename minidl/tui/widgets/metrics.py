@@ -18,7 +18,7 @@ class Metrics(Widget):
             yield Label("", id="epoch")
             yield ProgressBar(total=1, show_eta=False, id="progress")
         yield Static("", id="numbers")
-        yield Static("", id="status")
+        yield Static("", id="status", markup=False)  # messages quote paths and plugin text: never markup
 
     def show(self, last: EpochMetrics | None, epoch: int, epochs: int, lr: float | None, show_timing: bool) -> None:
         self.query_one("#epoch", Label).update(f"epoch {epoch}/{epochs}", layout=False)  # fixed sizes: no relayout
@@ -35,6 +35,7 @@ class Metrics(Widget):
         self.query_one("#numbers", Static).update("\n".join([*lines, rate + timing]), layout=False)
 
     def say(self, text: str, error: bool = False) -> None:
+        """Replace the status line (plain text, never parsed as markup)."""
         status = self.query_one("#status", Static)
         status.update(text)
         status.set_class(error, "error")
