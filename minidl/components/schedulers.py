@@ -16,6 +16,7 @@ class Scheduler(Configurable):
     ``state_keys`` names the attributes that change while training and so belong in a checkpoint.
     """
 
+    runtime_arguments = ("optimizer",)
     state_keys: tuple[str, ...] = ()
 
     def __init__(self, optimizer: Optimizer) -> None:
@@ -35,9 +36,7 @@ class Scheduler(Configurable):
         missing = [k for k in self.state_keys if k not in state]
         if missing:
             raise ConfigError(f"{name}.load_state_dict: missing {', '.join(missing)}")
-        for key, value in config.items():
-            setattr(self, key, value)
-        self._config = config
+        self.set_config(**config)
         for key in self.state_keys:
             setattr(self, key, state[key])
 
@@ -104,6 +103,6 @@ class ReduceLROnPlateau(Scheduler):
             old = self.optimizer.lr
             new = max(old * self.factor, self.min_lr)
             if old - new > self.eps:
-                self.optimizer.lr = new
+                self.optimizer.set_config(lr=new)
             self.cooldown_counter = self.cooldown
             self.num_bad_epochs = 0

@@ -94,6 +94,7 @@ class Module(Configurable):
     ``forward``. Parameters are :class:`Parameter` attributes; sub-modules are listed by ``children()``.
     """
 
+    runtime_arguments = ("dtype", "device")
     training: bool
     buffer_names: tuple[str, ...] = ()
     """Attributes holding tensor state that is not trained but is saved and moved (running statistics)."""

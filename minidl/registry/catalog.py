@@ -16,7 +16,7 @@ from minidl.components.init import Initializer
 from minidl.components.losses import Loss
 from minidl.components.optim.optimizer import Optimizer
 from minidl.components.schedulers import Scheduler
-from minidl.core.config import Field, schema_of, validate_config
+from minidl.core.config import Field, schema_of, undeclared_parameters, validate_config
 from minidl.core.errors import MinidlError
 from minidl.core.lowering import lowers_to_onnx
 from minidl.core.module import Module
@@ -83,8 +83,28 @@ def make_entry(kind: str, cls: Any, name: str | None, distribution: str, version
             f"{distribution}: register({plain_text(cls.__name__, limit=80)}, name={plain_text(repr(name), limit=80)}) "
             f"in the {kind} hook: a name is a letter then up to 63 letters, digits or underscores"
         )
-    schema_of(cls)  # a declaration that cannot be read fails here, at load time
+    check_declaration(kind, cls, f"{distribution}: register({plain_text(cls.__name__, limit=80)}) in the {kind} hook")
     return Entry(kind, name, cls, distribution, version)
+
+
+def check_declaration(kind: str, cls: type, where: str) -> None:
+    """Every constructor parameter is declared configuration or a runtime argument of the kind, and every
+    ``config_readers`` entry reads a declared value; a declaration that cannot be read fails here, at load time."""
+    undeclared = undeclared_parameters(cls)
+    if undeclared:
+        runtime = ", ".join(cls.runtime_arguments) or "none"
+        raise InvalidRegistration(
+            f"{where}: constructor parameter {plain_text(undeclared[0], limit=80)!r} is not declared: give it a "
+            "plain-data type hint (bool, int, float, str, a Literal, a fixed-length tuple of one of those, or "
+            f"Optional of one), e.g. `{plain_text(undeclared[0], limit=80)}: float = 1.0`, so files and forms keep "
+            f"its value (a {kind}'s runtime arguments: {runtime})"
+        )
+    declared = {f.name for f in schema_of(cls)}
+    unread = sorted(set(cls.config_readers) - declared)
+    if unread:
+        raise InvalidRegistration(
+            f"{where}: config_readers names {plain_text(unread[0], limit=80)!r}, which is not a declared parameter"
+        )
 
 
 class Catalog:

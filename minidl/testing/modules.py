@@ -14,8 +14,8 @@ import torch
 
 from minidl.components.init import BUILTIN_INITIALIZERS, Initializer
 from minidl.components.modules import Elementwise
-from minidl.core.config import Configurable
-from minidl.core.errors import CallOrderError, ShapeError
+from minidl.core.config import Configurable, Field, schema_of
+from minidl.core.errors import CallOrderError, ConfigError, ShapeError
 from minidl.core.module import Module, Parameter
 from minidl.testing._util import assert_close, isolated_rng, kit_check, named_parameters, seeded_forward
 from minidl.testing.gradients import analytic_gradients, check_against_reference, check_finite_differences
@@ -159,27 +159,72 @@ def check_train_eval(module: Module, x: torch.Tensor) -> None:
 
 
 @kit_check
-def check_config_roundtrip(module: Configurable, given: Mapping[str, Any] | None = None) -> None:
-    """``get_config()`` is plain data holding the given values; ``from_config`` rebuilds an equal configuration.
+def check_config_roundtrip(component: Configurable, given: Mapping[str, Any] | None = None, *runtime_args: Any) -> None:
+    """``get_config()`` is plain data holding the given values, read from the live object; ``from_config`` rebuilds
+    an equal configuration.
 
-    For any component whose constructor takes only its configuration (modules, losses, initializers, data sets).
+    Live: each declared value changed with ``set_config`` is the one ``get_config`` then reports (the value
+    is restored afterwards); values in ``config_readers`` describe structure and are only read.
+    ``runtime_args`` go first to ``from_config``: an optimizer's parameters, a scheduler's optimizer.
     """
-    cls, config = type(module), module.get_config()
+    cls, config = type(component), component.get_config()
+    name = cls.__name__
     if not isinstance(config, dict) or not all(isinstance(k, str) for k in config):
-        raise AssertionError(f"{cls.__name__}.get_config() must return a dict with string keys, got {config!r}")
+        raise AssertionError(f"{name}.get_config() must return a dict with string keys, got {config!r}")
     for key, value in config.items():
         values = value if isinstance(value, list) else [value]
         if not all(isinstance(v, _PLAIN) for v in values):
-            raise AssertionError(f"{cls.__name__}.get_config()[{key!r}] = {value!r} is not plain data")
+            raise AssertionError(f"{name}.get_config()[{key!r}] = {value!r} is not plain data")
     for key, value in (given or {}).items():
         expected = list(value) if isinstance(value, tuple) else value
         if key not in config or config[key] != expected:
-            raise AssertionError(f"{cls.__name__}.get_config() lost {key}={value!r} (got {config.get(key)!r})")
-    rebuilt = cls.from_config(config).get_config()
+            raise AssertionError(f"{name}.get_config() lost {key}={value!r} (got {config.get(key)!r})")
+    rebuilt = cls.from_config(config, *runtime_args).get_config()
     if rebuilt != config:
-        raise AssertionError(
-            f"{cls.__name__}.from_config(get_config()) changed the configuration: {config!r} -> {rebuilt!r}"
-        )
+        raise AssertionError(f"{name}.from_config(get_config()) changed the configuration: {config!r} -> {rebuilt!r}")
+    for field in schema_of(cls):
+        other = None if field.name in cls.config_readers else _another_value(field, config[field.name])
+        if other is None:
+            continue
+        component.set_config(**{field.name: other})
+        try:
+            seen = component.get_config()[field.name]
+        finally:
+            component.set_config(**{field.name: config[field.name]})
+        if seen != (list(other) if isinstance(other, tuple) else other):
+            raise AssertionError(
+                f"{name}.get_config() reports {field.name}={seen!r} after set_config({field.name}={other!r}): keep "
+                f"each declared value in the attribute of its name (self.{field.name}), where both read and write it"
+            )
+
+
+def _another_value(field: Field, value: Any) -> Any:
+    """A valid value of ``field`` other than ``value``, or None when none of a few tries is one."""
+    current = tuple(value) if isinstance(value, list) else value
+    if current is None:
+        options = [] if field.default is None else [field.default]
+    elif field.length is not None:
+        options = [(first, *current[1:]) for first in _tries(field, current[0])]
+    else:
+        options = _tries(field, current)
+    for option in options:
+        try:
+            if field.validate(option, field.name) != current:
+                return option
+        except ConfigError:
+            continue
+    return None
+
+
+def _tries(field: Field, value: Any) -> list[Any]:
+    if field.choices is not None:
+        return list(field.choices)
+    kind = field.element_type
+    if kind in ("bool", "str"):
+        return [not value] if kind == "bool" else [value + "x"]
+    bounds = [b for b in (field.ge, field.gt, field.le, field.lt) if b is not None]
+    tries = [value + 1, value - 1, value * 2, value / 2, *((value + b) / 2 for b in bounds)]
+    return [int(t) if kind == "int" else float(t) for t in tries]
 
 
 @kit_check

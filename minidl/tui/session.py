@@ -101,8 +101,7 @@ class Session:
             return
         for section, value in pending.items():
             if section == "optimizer":
-                optimizer = trainer.optimizer
-                optimizer.load_state_dict({**optimizer.state_dict(), "config": {**optimizer.get_config(), **value}})
+                trainer.optimizer.set_config(**value)
                 if trainer.spec is not None:
                     trainer.spec["training"]["optimizer"]["config"].update(value)
             else:

@@ -246,7 +246,7 @@ _MISSING = object()
 
 def _plain_values(o: Any) -> dict[str, Any]:
     """Attributes holding plain data (numbers, strings, tuples of them); ``steps`` and the learning rate are inputs."""
-    skip = ("steps", "_lr") if isinstance(o, Optimizer) else ()
+    skip = ("steps", "lr") if isinstance(o, Optimizer) else ()
     return {
         k: v
         for k, v in vars(o).items()

@@ -104,3 +104,17 @@ def test_a_loaded_model_is_ready_to_predict(tmp_path: Path) -> None:
         assert not any(m.training for m in loaded.model.modules()), path.name
         x = torch.rand(32, 2)
         assert torch.equal(loaded.model(x), loaded.model(x)), path.name  # Dropout is off: predictions repeat
+
+
+def test_a_file_holds_the_values_the_model_runs_with(tmp_path: Path) -> None:
+    """``d.p = 0.1`` trains with 0.1, so the file says 0.1; an invalid value is refused, naming it, before writing."""
+    model = minidl.Sequential(minidl.Linear(2, 4), minidl.Dropout(0.5), minidl.Linear(4, 2))
+    model[1].p = 0.1
+    path = tmp_path / "m.minidl"
+    minidl.save(model, path)
+    assert minidl.load(path).model[1].p == 0.1
+    before = path.read_bytes()
+    model[1].p = 1.5
+    with pytest.raises(minidl.ConfigError, match=r"Dropout\.p: expected float >= 0 and < 1, got 1\.5"):
+        minidl.save(model, path)
+    assert path.read_bytes() == before
