@@ -16,9 +16,9 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-import minidl
 from minidl import registry
 from minidl.components.modules.sequential import Sequential
+from minidl.workflow.files import LoadedFile, load
 from minidl.workflow.spec import layer_shapes
 
 
@@ -56,7 +56,7 @@ def _history(state: dict[str, Any] | None) -> dict[str, Any] | None:
     }
 
 
-def summary(loaded: minidl.LoadedFile, file: Path) -> dict[str, Any]:
+def summary(loaded: LoadedFile, file: Path) -> dict[str, Any]:
     """Everything ``inspect`` prints, as plain data (the ``--json`` output)."""
     spec = loaded.spec
     model = loaded.model
@@ -162,7 +162,7 @@ def _producer_text(producer: dict[str, Any]) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    s = summary(minidl.load(args.file), args.file)
+    s = summary(load(args.file), args.file)
     if args.json:
         print(json.dumps(s, indent=2))
     else:

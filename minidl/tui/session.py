@@ -13,8 +13,9 @@ import threading
 from pathlib import Path
 from typing import Any, Literal
 
-import minidl
+from minidl.components.modules.sequential import Sequential
 from minidl.core.errors import MinidlError
+from minidl.workflow import files
 from minidl.workflow.recipe import default_spec
 from minidl.workflow.spec import build_trainer, copy_spec, normalize
 from minidl.workflow.trainer import Trainer
@@ -28,9 +29,7 @@ TRAINING_SECTIONS = ("dataset", "loss", "optimizer", "scheduler", "epochs", "bat
 class Session:
     """A normalised spec plus the Trainer built from it (``None`` with ``error`` set when it cannot be built)."""
 
-    def __init__(
-        self, spec: dict[str, Any], trainer: Trainer | None = None, model: minidl.Sequential | None = None
-    ) -> None:
+    def __init__(self, spec: dict[str, Any], trainer: Trainer | None = None, model: Sequential | None = None) -> None:
         self.spec = normalize(spec)
         if self.spec["training"] is None:
             self.spec["training"] = normalize(default_spec())["training"]
@@ -47,12 +46,12 @@ class Session:
 
         A file without a training setup gets the default recipe's.
         """
-        loaded = minidl.load(path)
+        loaded = files.load(path)
         if loaded.spec["training"] is None:
             return cls(loaded.spec, model=loaded.model)
         return cls(loaded.spec, loaded.make_trainer())
 
-    def rebuild(self, model: minidl.Sequential | None = None) -> None:
+    def rebuild(self, model: Sequential | None = None) -> None:
         """A fresh Trainer for the spec (fresh weights unless ``model`` is given); records why it failed."""
         with self._lock:
             self._pending.clear()
@@ -116,4 +115,4 @@ class Session:
         if kind == "checkpoint":
             self.trainer.save_checkpoint(path)
         else:
-            minidl.save(self.trainer.model, path, training=self.spec["training"])
+            files.save(self.trainer.model, path, training=self.spec["training"])
