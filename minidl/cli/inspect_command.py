@@ -18,6 +18,7 @@ from rich.text import Text
 
 from minidl import registry
 from minidl.components.modules.sequential import Sequential
+from minidl.core.config import config_text
 from minidl.workflow.files import LoadedFile, load
 from minidl.workflow.spec import layer_shapes
 
@@ -93,7 +94,7 @@ def summary(loaded: LoadedFile, file: Path) -> dict[str, Any]:
 def _ref(ref: dict[str, Any] | None) -> str:
     if ref is None:
         return "none"
-    return f"{ref['component']}(" + ", ".join(f"{k}={v!r}" for k, v in ref["config"].items()) + ")"
+    return f"{ref['component']}({config_text(ref['config'])})"
 
 
 def _print(s: dict[str, Any]) -> None:
@@ -117,7 +118,7 @@ def _print(s: dict[str, Any]) -> None:
         shape = "?" if layer["output_shape"] is None else "(" + ", ".join(str(d) for d in layer["output_shape"]) + ")"
         provider = f"{layer['provider']['distribution']} {layer['provider']['version']}"
         params = f"{layer['parameters']:,}" + (f" +{layer['buffers']:,}" if layer["buffers"] else "")
-        config = ", ".join(f"{k}={v!r}" for k, v in layer["config"].items())
+        config = config_text(layer["config"])
         name = layer["component"].split(":", 1)[1]
         table.add_row(*(Text(str(v)) for v in (layer["index"], name, shape, params, provider, config)))
     console.print(table)

@@ -40,9 +40,6 @@ class Scheduler(Configurable):
         for key in self.state_keys:
             setattr(self, key, state[key])
 
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}({', '.join(f'{k}={v!r}' for k, v in self.get_config().items())})"
-
 
 class ReduceLROnPlateau(Scheduler):
     """Multiply the learning rate by ``factor`` when the metric has not improved for ``patience`` epochs.

@@ -276,6 +276,11 @@ def validate_config(
     return out
 
 
+def config_text(config: Mapping[str, Any]) -> str:
+    """``k=v, ...``: a configuration as a reader writes it inside ``Name(...)`` (reprs, messages, listings)."""
+    return ", ".join(f"{k}={v!r}" for k, v in config.items())
+
+
 class Configurable:
     """Base of every component: validates constructor arguments against the declaration; the object holds the values.
 
@@ -350,6 +355,9 @@ class Configurable:
     def from_config(cls, config: dict[str, Any], *runtime_args: Any) -> Any:
         """Rebuild an object from ``get_config()``'s output; runtime arguments (e.g. parameters) go first."""
         return cls(*runtime_args, **validate_config(cls, config))
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({config_text(self.get_config())})"
 
 
 def _validated_call(cls: type, init: Any, args: tuple, kwargs: dict) -> tuple[tuple, dict]:

@@ -15,7 +15,7 @@ from typing import Any
 
 import torch
 
-from minidl.core.config import Configurable, schema_of
+from minidl.core.config import Configurable, config_text, schema_of
 from minidl.core.errors import CallOrderError, ConfigError
 
 
@@ -207,7 +207,7 @@ class Module(Configurable):
     # -- display -------------------------------------------------------------------------------------
     def extra_repr(self) -> str:
         """The configuration shown between the parentheses of ``repr``."""
-        return ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
+        return config_text(self.get_config())
 
     def __repr__(self) -> str:
         children = self.children()

@@ -194,3 +194,14 @@ def test_optimizer_and_scheduler_state_restores_live_values() -> None:
     again = minidl.ReduceLROnPlateau(other, factor=0.5)
     again.load_state_dict(scheduler.state_dict())
     assert again.factor == 0.1 and again.get_config() == scheduler.get_config()
+
+
+def test_every_kind_reads_its_live_configuration_in_its_repr() -> None:
+    """One text for ``Name(k=v, ...)``: modules, optimizers, schedulers, data sets, losses and initializers alike."""
+    optimizer = minidl.SGD([minidl.Parameter(torch.zeros(1))], lr=0.1)
+    optimizer.set_config(momentum=0.5)
+    assert repr(optimizer) == "SGD(lr=0.1, momentum=0.5, dampening=0.0, weight_decay=0.0, nesterov=False)"
+    assert repr(minidl.ReduceLROnPlateau(optimizer, patience=2)).startswith("ReduceLROnPlateau(mode='min', factor=0.1,")
+    assert repr(minidl.Circle(n_train=5)) == "Circle(n_train=5, n_test=1000, label_noise=0.0)"
+    assert repr(minidl.MSELoss()) == "MSELoss()"
+    assert repr(minidl.HeNormal(gain=2.0)) == "HeNormal(gain=2.0)"

@@ -100,10 +100,6 @@ class Optimizer(Configurable):
             for k, v in buffers.items()
         }
 
-    def __repr__(self) -> str:
-        config = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
-        return f"{type(self).__name__}({config})"
-
 
 def scale_add_(tensors: list[torch.Tensor], others: list[torch.Tensor], scale: float | torch.Tensor) -> None:
     """``tensors += scale * others``: one fused operation for a number, two for a 0-d tensor."""

@@ -13,6 +13,7 @@ import torch
 from minidl import registry
 from minidl.components.init import DefaultInit
 from minidl.components.modules.sequential import Sequential
+from minidl.core.config import config_text
 from minidl.core.errors import ConfigError, SpecError
 from minidl.core.module import Module, no_init
 from minidl.workflow.files.checks import child, create
@@ -53,7 +54,7 @@ def init_ref(model: Sequential) -> dict[str, Any]:
                 ref = {"component": registry.id_of("initializer", m.initializer), "config": m.initializer.get_config()}
                 found.setdefault(json.dumps(ref, sort_keys=True), (i, ref))
     if len(found) > 1:
-        drawn = ", ".join(f"layers[{i}] {ref['component']}({_config_text(ref['config'])})" for i, ref in found.values())
+        drawn = ", ".join(f"layers[{i}] {ref['component']}({config_text(ref['config'])})" for i, ref in found.values())
         raise ConfigError(
             f"save: the layers' weights were drawn by different initializers ({drawn}), but a file records one "
             "(spec.model.init): set .initializer on every layer to the one that training this file should draw with"
@@ -61,10 +62,6 @@ def init_ref(model: Sequential) -> dict[str, Any]:
     if found:
         return next(iter(found.values()))[1]
     return {"component": registry.id_of("initializer", DefaultInit())}
-
-
-def _config_text(config: dict[str, Any]) -> str:
-    return ", ".join(f"{k}={v!r}" for k, v in config.items())
 
 
 def model_tensors(model: Sequential) -> dict[str, torch.Tensor]:
