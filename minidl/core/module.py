@@ -169,6 +169,17 @@ class Module(Configurable):
         """Switch to evaluation mode (e.g. Dropout becomes the identity)."""
         return self.train(False)
 
+    @contextmanager
+    def evaluating(self) -> Iterator[Module]:
+        """Evaluation mode inside the block; afterwards every sub-module has the mode it had, even after an error."""
+        modes = [(m, m.training) for m in self.modules()]
+        self.eval()
+        try:
+            yield self
+        finally:
+            for m, training in modes:
+                m.training = training
+
     # -- initialisation and placement ------------------------------------------------------------
     def init_parameters(self, method: Any = "default", gain: float | None = None) -> Module:
         """Re-initialise the parameters of every sub-module with an initializer, and remember it on each.

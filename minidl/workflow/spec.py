@@ -226,9 +226,8 @@ def layer_shapes(model: Sequential, width: int, hint: str = "") -> list[tuple[in
     """
     dtype, device = model.placement()
     x = torch.zeros(2, width, dtype=dtype, device=device)
-    was_training, shapes = model.training, []
-    model.eval()
-    try:
+    shapes = []
+    with model.evaluating():
         for i, layer in enumerate(model):
             try:
                 x = layer.forward(x)
@@ -237,8 +236,6 @@ def layer_shapes(model: Sequential, width: int, hint: str = "") -> list[tuple[in
             except Exception as error:
                 raise component_error("module", layer, f"spec.model.layers[{i}]", "forward", error) from error
             shapes.append(tuple(x.shape))
-    finally:
-        model.train(was_training)
     return shapes
 
 

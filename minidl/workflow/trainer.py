@@ -193,12 +193,11 @@ class Trainer:
         return self.compiled_step
 
     def evaluate(self, x: torch.Tensor, targets: torch.Tensor, labels: torch.Tensor) -> tuple[float, float]:
-        """Loss and error rate of the model on one set, in evaluation mode."""
-        self.model.eval()
-        output = self.model.forward(x)
+        """Loss and error rate of the model on one set, in evaluation mode (the model's modes are restored)."""
+        with self.model.evaluating():
+            output = self.model.forward(x)
         value = float(self.loss.forward(output, targets))
         error = float((output.argmax(1) != labels).double().mean())
-        self.model.train()
         return value, error
 
     def scores(self) -> dict[str, float]:

@@ -139,3 +139,12 @@ def test_sequential_is_a_list_of_modules() -> None:
     assert isinstance(model[1:3], minidl.Sequential) and len(model[1:3]) == 2
     with pytest.raises(minidl.ConfigError, match="Sequential: item 1 is int"):
         minidl.Sequential(minidl.ReLU(), 3)
+
+
+def test_evaluating_switches_to_eval_and_restores_each_mode_even_after_an_error() -> None:
+    model = minidl.Sequential(minidl.Linear(2, 3), minidl.Dropout(0.5), minidl.Linear(3, 2))
+    model[1].eval()
+    with pytest.raises(minidl.ShapeError), model.evaluating() as same:
+        assert same is model and not any(m.training for m in model.modules())
+        model(torch.zeros(1, 5))
+    assert [m.training for m in model.modules()] == [True, True, False, True]

@@ -92,3 +92,15 @@ def test_trainer_rejects_bad_settings() -> None:
     trainer = minidl.build_trainer(small_spec())
     with pytest.raises(minidl.ConfigError, match="batch_size must be an int >= 1"):
         minidl.Trainer(trainer.model, trainer.loss, trainer.optimizer, trainer.data, batch_size=0)
+
+
+def test_evaluating_leaves_every_module_in_the_mode_it_had() -> None:
+    """Scores are taken in evaluation mode; afterwards a loaded model (in evaluation mode) is still in it."""
+    trainer = minidl.build_trainer(small_spec())
+    model = trainer.model.eval()
+    trainer.scores()
+    assert not any(m.training for m in model.modules())
+    model.train()
+    model[1].eval()  # a mixed state (one layer frozen by hand) comes back as it was
+    trainer.scores()
+    assert [m.training for m in model] == [True, False, *[True] * (len(model) - 2)]
