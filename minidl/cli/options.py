@@ -5,7 +5,10 @@ from __future__ import annotations
 import argparse
 import math
 import os
+from collections.abc import Callable
 from pathlib import Path
+
+from minidl.workflow.training_limits import TRAINING_LIMITS
 
 _INT_MAX = 2**63 - 1
 DEFAULT_THREADS = 1  # small networks train several times faster on one thread (README, "Threads")
@@ -22,13 +25,23 @@ def _whole_number(text: str, low: int, expected: str, high: int = _INT_MAX) -> i
 
 
 def positive_int(text: str) -> int:
-    """An int >= 1 (epochs, batch size, trials, jobs, checkpoint interval)."""
+    """An int >= 1 (trials, jobs, checkpoint interval, fresh points)."""
     return _whole_number(text, 1, "a whole number >= 1")
 
 
-def seed(text: str) -> int:
-    """A random seed: an int in [0, 2**63)."""
-    return _whole_number(text, 0, "a whole number in [0, 2**63)")
+def _training_setting(name: str) -> Callable[[str], int]:
+    """The argument type of one of the run's settings, with the range the spec allows (``TRAINING_LIMITS``)."""
+    limit = TRAINING_LIMITS[name]
+
+    def parse(text: str) -> int:
+        return _whole_number(text, limit.low, f"a whole number in [{limit.low}, {limit.high}]", high=limit.high)
+
+    return parse
+
+
+epochs = _training_setting("epochs")
+batch_size = _training_setting("batch_size")
+seed = _training_setting("seed")  # also the seed of evaluate's fresh points
 
 
 def learning_rate(text: str) -> float:

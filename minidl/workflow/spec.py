@@ -29,10 +29,9 @@ from minidl.core.module import Parameter
 from minidl.workflow import memory
 from minidl.workflow.failures import Watch, build, component_error
 from minidl.workflow.trainer import Trainer
+from minidl.workflow.training_limits import TRAINING_LIMITS
 
 DTYPES: dict[str, torch.dtype] = {"float32": torch.float32, "float64": torch.float64}
-TRAINING_INTS = {"epochs": (1, 10_000_000), "batch_size": (1, 100_000_000), "seed": (0, 2**63 - 1)}
-"""The integer training settings and their inclusive ranges."""
 _INT64 = (-(2**63), 2**63 - 1)
 
 
@@ -107,7 +106,7 @@ def normalize(spec: Any, where: str = "spec") -> dict[str, Any]:
     if training is None:
         return {"model": out_model, "training": None}
     t_where = f"{where}.training"
-    keys = {"dataset", "loss", "optimizer", "scheduler", *TRAINING_INTS}
+    keys = {"dataset", "loss", "optimizer", "scheduler", *TRAINING_LIMITS}
     training = _mapping(training, t_where, keys, keys - {"scheduler"})
     out_training: dict[str, Any] = {
         key: None
@@ -115,11 +114,11 @@ def normalize(spec: Any, where: str = "spec") -> dict[str, Any]:
         else normalize_component(key, training[key], f"{t_where}.{key}", dtype)
         for key in ("dataset", "loss", "optimizer", "scheduler")
     }
-    for key, (low, high) in TRAINING_INTS.items():
-        value = training[key]
-        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            raise ConfigError(f"{t_where}.{key}: expected an int in [{low}, {high}], got {value!r}")
-        out_training[key] = value
+    for key, limit in TRAINING_LIMITS.items():
+        problem = limit.problem(training[key])
+        if problem:
+            raise ConfigError(f"{t_where}.{key}: {problem}")
+        out_training[key] = training[key]
     return {"model": out_model, "training": out_training}
 
 

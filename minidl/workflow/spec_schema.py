@@ -13,7 +13,8 @@ from urllib.parse import quote
 
 from minidl import registry
 from minidl.version import __version__
-from minidl.workflow.spec import DTYPES, TRAINING_INTS
+from minidl.workflow.spec import DTYPES
+from minidl.workflow.training_limits import TRAINING_LIMITS
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 LIMITS = (
@@ -129,7 +130,10 @@ def _model() -> dict[str, Any]:
 
 def _training() -> dict[str, Any]:
     components = {kind: {"$ref": _ref(kind)} for kind in ("dataset", "loss", "optimizer")}
-    integers = {key: {"type": "integer", "minimum": low, "maximum": high} for key, (low, high) in TRAINING_INTS.items()}
+    integers = {
+        key: {"type": "integer", "minimum": limit.low, "maximum": limit.high, "description": limit.help}
+        for key, limit in TRAINING_LIMITS.items()
+    }
     return {
         "type": "object",
         "additionalProperties": False,

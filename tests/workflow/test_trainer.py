@@ -90,7 +90,7 @@ def test_default_recipe_short_run_learns_the_circle() -> None:
 
 def test_trainer_rejects_bad_settings() -> None:
     trainer = minidl.build_trainer(small_spec())
-    with pytest.raises(minidl.ConfigError, match="batch_size must be an int >= 1"):
+    with pytest.raises(minidl.ConfigError, match=r"^Trainer: batch_size: expected an int in \[1, 100000000\], got 0$"):
         minidl.Trainer(trainer.model, trainer.loss, trainer.optimizer, trainer.data, batch_size=0)
 
 
