@@ -13,7 +13,7 @@ from urllib.parse import quote
 
 from minidl import registry
 from minidl.version import __version__
-from minidl.workflow.spec import DTYPES
+from minidl.workflow.spec import MODEL_DTYPES
 from minidl.workflow.training_limits import TRAINING_LIMITS
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
@@ -123,7 +123,7 @@ def _model() -> dict[str, Any]:
         "properties": {
             "layers": {"type": "array", "minItems": 1, "items": {"$ref": _ref("module")}},
             "init": {"$ref": _ref("initializer"), "default": {"component": "default", "config": {}}},
-            "dtype": {"enum": list(DTYPES), "default": "float32"},
+            "dtype": {"enum": list(MODEL_DTYPES), "default": "float32"},
         },
     }
 

@@ -18,7 +18,7 @@ from textual.widgets import Static
 from minidl.core.config import Field
 from minidl.tui.widgets.component_picker import ComponentPicker
 from minidl.tui.widgets.fields_form import FieldsForm
-from minidl.workflow.spec import DTYPES
+from minidl.workflow.spec import MODEL_DTYPES
 from minidl.workflow.training_limits import TRAINING_LIMITS
 
 PICKERS = (  # (section, registry kind, label, optional)
@@ -30,7 +30,7 @@ PICKERS = (  # (section, registry kind, label, optional)
 )
 RUN_FIELDS = (
     *(Field(name, "int", ge=limit.low, le=limit.high, help=limit.help) for name, limit in TRAINING_LIMITS.items()),
-    Field("dtype", "str", choices=tuple(DTYPES), help="floating-point type of weights and data"),
+    Field("dtype", "str", choices=tuple(MODEL_DTYPES), help="floating-point type of weights and data"),
 )
 
 

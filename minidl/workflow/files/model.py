@@ -19,7 +19,7 @@ from minidl.core.module import Module, no_init
 from minidl.workflow.files.checks import child, create
 from minidl.workflow.files.format import DTYPE_NAMES
 from minidl.workflow.files.tensors import Record
-from minidl.workflow.spec import DTYPES, build_model, normalize
+from minidl.workflow.spec import MODEL_DTYPES, build_model, normalize
 
 
 def model_spec(model: Sequential, training: dict[str, Any] | None) -> dict[str, Any]:
@@ -27,9 +27,9 @@ def model_spec(model: Sequential, training: dict[str, Any] | None) -> dict[str, 
     if not isinstance(model, Sequential):
         raise ConfigError(f"save: expected a minidl.Sequential, got {type(model).__name__}")
     dtypes = {p.value.dtype for p in model.param()}
-    if len(dtypes) > 1 or DTYPE_NAMES.get(next(iter(dtypes), torch.float32)) not in DTYPES:
+    if len(dtypes) > 1 or DTYPE_NAMES.get(next(iter(dtypes), torch.float32)) not in MODEL_DTYPES:
         raise ConfigError(
-            f"save: the model's parameters must all be {' or '.join(DTYPES)}, got {sorted(map(str, dtypes))}"
+            f"save: the model's parameters must all be {' or '.join(MODEL_DTYPES)}, got {sorted(map(str, dtypes))}"
         )
     dtype = next(iter(dtypes), torch.float32)
     layers = [{"component": registry.id_of("module", layer), "config": layer.get_config()} for layer in model]
@@ -79,7 +79,7 @@ def load_model(spec: dict[str, Any], records: dict[str, Record], where: str = "t
     Layers are built one at a time and each takes its tensors at once, so the bytes decoded from the
     file are released as the model grows: memory peaks near the model's own size plus one layer.
     """
-    dtype = DTYPES[spec["model"]["dtype"]]
+    dtype = MODEL_DTYPES[spec["model"]["dtype"]]
     layers = []
     for i, ref in enumerate(spec["model"]["layers"]):
         with no_init():  # every parameter is about to be replaced by the file's tensor
@@ -102,7 +102,7 @@ def new_model(spec: dict[str, Any], max_bytes: int) -> Sequential:
     """
     with torch.device("meta"):  # sizes without memory (the meta device costs about 0.5 s on first use)
         layers = [create("module", ref, f"spec.model.layers[{i}]") for i, ref in enumerate(spec["model"]["layers"])]
-        skeleton = Sequential(*layers).to(dtype=DTYPES[spec["model"]["dtype"]])
+        skeleton = Sequential(*layers).to(dtype=MODEL_DTYPES[spec["model"]["dtype"]])
     size = sum(t.numel() * t.element_size() for t in model_tensors(skeleton).values())
     if size > max_bytes:
         raise SpecError(
