@@ -22,7 +22,7 @@ def test_history_and_callbacks() -> None:
     assert [m.epoch for m in history] == list(range(1, 7)) and seen == history and trainer.done
     for m in history:
         assert 0 <= m.train_error <= 1 and 0 <= m.test_error <= 1 and m.seconds > 0
-        assert 0 < m.lr <= minidl.DEFAULT_SPEC["training"]["optimizer"]["config"]["lr"]
+        assert 0 < m.lr <= minidl.default_spec()["training"]["optimizer"]["config"]["lr"]
         assert all(isinstance(v, (int, float)) for v in m.as_dict().values())
 
 
