@@ -64,7 +64,7 @@ def summary(loaded: LoadedFile, file: Path) -> dict[str, Any]:
     layers = []
     for i, (ref, layer, shape) in enumerate(zip(spec["model"]["layers"], model, _output_shapes(model))):
         parameters = sum(p.value.numel() for p in layer.param())
-        buffers = sum(t.numel() for m in layer.modules() for _, t in m.named_buffers())
+        buffers = sum(t.numel() for _, t in layer.named_buffers())
         layers.append(
             {
                 "index": i,

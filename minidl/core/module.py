@@ -92,6 +92,7 @@ class Module(Configurable):
 
     Subclasses write ``forward(*inputs)`` and ``backward(*grad_outputs)``; calling a module is its
     ``forward``. Parameters are :class:`Parameter` attributes; sub-modules are listed by ``children()``.
+    ``named_parameters``, ``named_buffers`` and ``named_modules`` give them PyTorch's dotted names.
     """
 
     runtime_arguments = ("dtype", "device")
@@ -130,17 +131,32 @@ class Module(Configurable):
         for child in self.children():
             yield from child.modules()
 
-    def named_parameters(self) -> list[tuple[str, Parameter]]:
-        """``(attribute name, pair)`` for the parameters held directly by this module, in attribute order."""
-        return [(k, v) for k, v in vars(self).items() if isinstance(v, Parameter)]
+    def named_children(self) -> list[tuple[str, Module]]:
+        """``(name, sub-module)`` for ``children()``, named as PyTorch names them: the attribute that holds the
+        sub-module, else its index (a Sequential's are ``0``, ``1``, ...)."""
+        attributes = {id(v): k for k, v in vars(self).items() if isinstance(v, Module)}
+        return [(attributes.get(id(child), str(i)), child) for i, child in enumerate(self.children())]
+
+    def named_modules(self, prefix: str = "") -> Iterator[tuple[str, Module]]:
+        """This module (named ``prefix``) and every module below it, with dotted names (``0``, ``0.1``), depth first."""
+        yield prefix, self
+        for name, child in self.named_children():
+            yield from child.named_modules(_dotted(prefix, name))
+
+    def named_parameters(self, prefix: str = "", recurse: bool = True) -> list[tuple[str, Parameter]]:
+        """``(dotted name, pair)`` for every parameter, named as PyTorch names them: this module's own by attribute
+        (``weight``), then each sub-module's under its name (``0.weight``); ``recurse=False``: only its own."""
+        modules = self.named_modules(prefix) if recurse else [(prefix, self)]
+        return [(_dotted(name, k), v) for name, m in modules for k, v in vars(m).items() if isinstance(v, Parameter)]
 
     def own_parameters(self) -> list[Parameter]:
         """The parameters held directly by this module, in attribute order."""
-        return [p for _, p in self.named_parameters()]
+        return [v for v in vars(self).values() if isinstance(v, Parameter)]
 
-    def named_buffers(self) -> list[tuple[str, torch.Tensor]]:
-        """``(name, tensor)`` for this module's own buffers (see ``buffer_names``)."""
-        return [(name, getattr(self, name)) for name in self.buffer_names]
+    def named_buffers(self, prefix: str = "", recurse: bool = True) -> list[tuple[str, torch.Tensor]]:
+        """``(dotted name, tensor)`` for every buffer (see ``buffer_names``), named like :meth:`named_parameters`."""
+        modules = self.named_modules(prefix) if recurse else [(prefix, self)]
+        return [(_dotted(name, k), getattr(m, k)) for name, m in modules for k in m.buffer_names]
 
     def param(self) -> list[Parameter]:
         """Every (parameter, gradient) pair of this module and its sub-modules; empty when there are none."""
@@ -205,7 +221,7 @@ class Module(Configurable):
         for m in self.modules():
             for p in m.own_parameters():
                 p.to(dtype=dtype, device=device)
-            for name, tensor in m.named_buffers():
+            for name, tensor in m.named_buffers(recurse=False):
                 setattr(m, name, tensor.to(dtype=dtype if tensor.is_floating_point() else None, device=device))
         return self
 
@@ -230,6 +246,10 @@ class Module(Configurable):
             lines.append(f"  ({i}): {body}")
         lines.append(")")
         return "\n".join(lines)
+
+
+def _dotted(prefix: str, name: str) -> str:
+    return f"{prefix}.{name}" if prefix else name
 
 
 def _initializer(method: Any, gain: float | None) -> Any:

@@ -17,7 +17,7 @@ from minidl.components.modules import Elementwise
 from minidl.core.config import Configurable, Field, schema_of
 from minidl.core.errors import CallOrderError, ConfigError, ShapeError
 from minidl.core.module import Module, Parameter
-from minidl.testing._util import assert_close, isolated_rng, kit_check, named_parameters, seeded_forward
+from minidl.testing._util import assert_close, isolated_rng, kit_check, seeded_forward
 from minidl.testing.gradients import analytic_gradients, check_against_reference, check_finite_differences
 
 _PLAIN = (bool, int, float, str, type(None))
@@ -101,7 +101,7 @@ def check_param_pairs(module: Module) -> None:
         raise AssertionError(
             f"{name}.param() returned new pair objects on a second call; optimizers keep references to them"
         )
-    held = [p for _, p in named_parameters(module)]
+    held = [p for _, p in module.named_parameters()]
     if {id(p) for p in held} != {id(p) for p in pairs}:
         raise AssertionError(f"{name}.param() lists {len(pairs)} parameters, but the module holds {len(held)}")
 
@@ -111,7 +111,7 @@ def check_zero_grad(module: Module, x: torch.Tensor, *, seed: int = 0) -> None:
     """After a backward pass, ``zero_grad()`` leaves every gradient exactly zero."""
     analytic_gradients(module, x, seed)
     module.zero_grad()
-    for name, p in named_parameters(module):
+    for name, p in module.named_parameters():
         if bool(p.grad.ne(0).any()):
             raise AssertionError(f"{type(module).__name__}.zero_grad() left a non-zero gradient in {name!r}")
 
@@ -128,7 +128,7 @@ def check_grad_accumulation(module: Module, x: torch.Tensor, *, seed: int = 0) -
         seeded_forward(module, x, seed)
         again = module.backward(once["weights"])
     assert_close(again, once["input gradient"], f"{name}: input gradient of a second backward", atol=1e-12, rtol=1e-12)
-    for param_name, p in named_parameters(module):
+    for param_name, p in module.named_parameters():
         what = f"gradient of parameter {param_name!r}"
         assert_close(
             p.grad, 2 * once[what], f"{name}: {what} after two backward calls (must accumulate)", atol=1e-12, rtol=1e-12
@@ -303,7 +303,7 @@ def check_reset_parameters(cls: type[Module], config: Mapping[str, Any] | None =
                     "weights of 2 or more dimensions (fan_out, fan_in) and their bias, and set other parameters "
                     "(a norm's scale and shift) itself"
                 ) from error
-            values.append([(n, p.value.clone()) for n, p in named_parameters(module)])
+            values.append([(n, p.value.clone()) for n, p in module.named_parameters()])
         for (param, first), (_, second) in zip(*values):
             if not bool(torch.isfinite(first).all()):
                 raise AssertionError(

@@ -216,7 +216,7 @@ def _objects(model: Module, loss: Loss, optimizer: Optimizer) -> list[Any]:
 def _slots(model: Module, optimizer: Optimizer) -> list[tuple[Any, Any]]:
     """Where the step's persistent tensors live: parameter values, module buffers, optimizer state."""
     slots: list[tuple[Any, Any]] = [(p, "value") for p in model.param()]
-    slots += [(m, name) for m in model.modules() for name, _ in m.named_buffers()]
+    slots += [(m, name) for m in model.modules() for name, _ in m.named_buffers(recurse=False)]
     for buffers in optimizer.state.values():
         slots += [(buffers, i) for i in range(len(buffers or ()))]
     return slots

@@ -65,11 +65,12 @@ def init_ref(model: Sequential) -> dict[str, Any]:
 
 
 def model_tensors(model: Sequential) -> dict[str, torch.Tensor]:
-    """Every parameter value and buffer, named ``layers.<i>.<attribute>``."""
+    """Every parameter value and buffer, named ``layers.<i>.<name>``: the layer's own dotted names
+    (``Module.named_parameters``, ``named_buffers``, as PyTorch names them) under its place in the model."""
     tensors: dict[str, torch.Tensor] = {}
     for i, layer in enumerate(model):
-        tensors.update((f"layers.{i}.{name}", p.value) for name, p in layer.named_parameters())
-        tensors.update((f"layers.{i}.{name}", t) for name, t in layer.named_buffers())
+        tensors.update((name, p.value) for name, p in layer.named_parameters(f"layers.{i}"))
+        tensors.update(layer.named_buffers(f"layers.{i}"))
     return tensors
 
 
@@ -84,10 +85,11 @@ def load_model(spec: dict[str, Any], records: dict[str, Record], where: str = "t
     for i, ref in enumerate(spec["model"]["layers"]):
         with no_init():  # every parameter is about to be replaced by the file's tensor
             layer = create("module", ref, f"spec.model.layers[{i}]").to(dtype=dtype)
-        for name, pair in layer.named_parameters():
-            pair.value = _take(records, f"layers.{i}.{name}", pair.value, layer, i, where)
-        for name, buffer in layer.named_buffers():
-            setattr(layer, name, _take(records, f"layers.{i}.{name}", buffer, layer, i, where))
+        for name, pair in layer.named_parameters(f"layers.{i}"):
+            pair.value = _take(records, name, pair.value, layer, i, where)
+        for prefix, m in layer.named_modules(f"layers.{i}"):
+            for name, buffer in m.named_buffers(recurse=False):
+                setattr(m, name, _take(records, f"{prefix}.{name}", buffer, layer, i, where))
         layers.append(layer)
     model = Sequential(*layers)
     with no_init():  # the weights are the file's: remember the initializer that drew them, draw nothing
