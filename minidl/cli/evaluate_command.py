@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from minidl import registry
-from minidl.cli.options import add_threads_option, positive_int, seed
+from minidl.cli.options import add_threads_option, positive_int, training_setting
 from minidl.cli.output import note
 from minidl.core.errors import ConfigError, SpecError
 from minidl.workflow.files import load
@@ -38,7 +38,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         "--fresh-seed",
-        type=seed,
+        type=training_setting("seed"),  # a seed like the training seed
         metavar="S",
         help=f"seed of the fresh points (default: the training seed + {SEED_OFFSET} modulo 2**32, so not the "
         "train and test sets' own points; torch keeps a seed's low 32 bits)",

@@ -29,19 +29,17 @@ def positive_int(text: str) -> int:
     return _whole_number(text, 1, "a whole number >= 1")
 
 
-def _training_setting(name: str) -> Callable[[str], int]:
-    """The argument type of one of the run's settings, with the range the spec allows (``TRAINING_LIMITS``)."""
-    limit = TRAINING_LIMITS[name]
-
-    def parse(text: str) -> int:
-        return _whole_number(text, limit.low, f"a whole number in [{limit.low}, {limit.high}]", high=limit.high)
-
-    return parse
+def training_setting(name: str) -> Callable[[str], int]:
+    """The argument type of ``--epochs``, ``--batch-size`` or ``--seed``: the range the spec allows."""
+    low, high = TRAINING_LIMITS[name].low, TRAINING_LIMITS[name].high
+    return lambda text: _whole_number(text, low, f"a whole number in [{low}, {high}]", high)
 
 
-epochs = _training_setting("epochs")
-batch_size = _training_setting("batch_size")
-seed = _training_setting("seed")  # also the seed of evaluate's fresh points
+def add_training_settings(parser: argparse.ArgumentParser, *names: str, default: str) -> None:
+    """``--epochs``, ``--batch-size``, ``--seed`` as TRAINING_LIMITS declares them (range and help)."""
+    for name in names:
+        option, limit = "--" + name.replace("_", "-"), TRAINING_LIMITS[name]
+        parser.add_argument(option, type=training_setting(name), help=f"{limit.help} (default: {default})")
 
 
 def learning_rate(text: str) -> float:

@@ -204,44 +204,35 @@ def _signature(init: Any) -> inspect.Signature:
 
 
 @functools.cache
-def _read_init(init: Any, runtime: tuple[str, ...]) -> tuple[tuple[Field, ...], tuple[str, ...]]:
-    """The declared fields of a constructor, and the parameters that are neither declared nor runtime arguments."""
+def _declaration(init: Any, runtime: tuple[str, ...]) -> tuple[tuple[Field, ...], tuple[str, ...]]:
+    """A constructor's declared fields, and its parameters that are neither declared nor runtime arguments."""
+    if init is object.__init__:
+        return (), ()
     hints = typing.get_type_hints(init, include_extras=True)
     fields, undeclared = [], []
     for name, parameter in list(_signature(init).parameters.items())[1:]:
-        if name in runtime:
-            continue
         variadic = parameter.kind in (parameter.VAR_POSITIONAL, parameter.VAR_KEYWORD)
         field = None if variadic else _field_from_hint(name, hints.get(name, Any), parameter.default)
-        if field is None:
-            undeclared.append(name)
-        else:
+        if field is not None and name not in runtime:
             fields.append(field)
+        elif name not in runtime:
+            undeclared.append(name)
     return tuple(fields), tuple(undeclared)
 
 
-def _init_of(cls: type) -> Any:
-    return getattr(cls.__init__, "__wrapped__", cls.__init__)
+def _declared(cls: type) -> tuple[tuple[Field, ...], tuple[str, ...]]:
+    return _declaration(getattr(cls.__init__, "__wrapped__", cls.__init__), getattr(cls, "runtime_arguments", ()))
 
 
 def schema_of(cls: type) -> tuple[Field, ...]:
     """The configuration fields of a class, read from its constructor's declaration (cached)."""
-    init = _init_of(cls)
-    if init is object.__init__:
-        return ()
-    return _read_init(init, getattr(cls, "runtime_arguments", ()))[0]
+    return _declared(cls)[0]
 
 
 def undeclared_parameters(cls: type) -> tuple[str, ...]:
-    """Constructor parameters of ``cls`` that are neither declared configuration nor its kind's runtime arguments.
-
-    Such a parameter (``alpha=1.0`` without a type hint, ``*args``) would silently vanish from files and
-    forms: the registry refuses the component instead.
-    """
-    init = _init_of(cls)
-    if init is object.__init__:
-        return ()
-    return _read_init(init, getattr(cls, "runtime_arguments", ()))[1]
+    """Constructor parameters that are neither declared nor runtime arguments of the kind (``alpha=1.0`` without a
+    type hint, ``*args``): they would vanish from files and forms, so the registry refuses the component."""
+    return _declared(cls)[1]
 
 
 def validate_config(

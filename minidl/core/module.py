@@ -149,10 +149,6 @@ class Module(Configurable):
         modules = self.named_modules(prefix) if recurse else [(prefix, self)]
         return [(_dotted(name, k), v) for name, m in modules for k, v in vars(m).items() if isinstance(v, Parameter)]
 
-    def own_parameters(self) -> list[Parameter]:
-        """The parameters held directly by this module, in attribute order."""
-        return [v for v in vars(self).values() if isinstance(v, Parameter)]
-
     def named_buffers(self, prefix: str = "", recurse: bool = True) -> list[tuple[str, torch.Tensor]]:
         """``(dotted name, tensor)`` for every buffer (see ``buffer_names``), named like :meth:`named_parameters`."""
         modules = self.named_modules(prefix) if recurse else [(prefix, self)]
@@ -160,7 +156,7 @@ class Module(Configurable):
 
     def param(self) -> list[Parameter]:
         """Every (parameter, gradient) pair of this module and its sub-modules; empty when there are none."""
-        return [p for m in self.modules() for p in m.own_parameters()]
+        return [p for _, p in self.named_parameters()]
 
     def placement(self) -> tuple[torch.dtype, torch.device]:
         """The dtype and device of the parameters (torch's defaults for a module without any)."""
@@ -218,9 +214,9 @@ class Module(Configurable):
 
     def to(self, dtype: torch.dtype | None = None, device: torch.device | str | None = None) -> Module:
         """Move every parameter (and any tensor state a module keeps) to another dtype and/or device."""
+        for p in self.param():
+            p.to(dtype=dtype, device=device)
         for m in self.modules():
-            for p in m.own_parameters():
-                p.to(dtype=dtype, device=device)
             for name, tensor in m.named_buffers(recurse=False):
                 setattr(m, name, tensor.to(dtype=dtype if tensor.is_floating_point() else None, device=device))
         return self

@@ -83,28 +83,21 @@ def make_entry(kind: str, cls: Any, name: str | None, distribution: str, version
             f"{distribution}: register({plain_text(cls.__name__, limit=80)}, name={plain_text(repr(name), limit=80)}) "
             f"in the {kind} hook: a name is a letter then up to 63 letters, digits or underscores"
         )
-    check_declaration(kind, cls, f"{distribution}: register({plain_text(cls.__name__, limit=80)}) in the {kind} hook")
-    return Entry(kind, name, cls, distribution, version)
-
-
-def check_declaration(kind: str, cls: type, where: str) -> None:
-    """Every constructor parameter is declared configuration or a runtime argument of the kind, and every
-    ``config_readers`` entry reads a declared value; a declaration that cannot be read fails here, at load time."""
+    # every parameter declared or a runtime argument (else files would lose it), readers only of declared values;
+    # a declaration that cannot be read fails here too, at load time
+    where = f"{distribution}: register({plain_text(cls.__name__, limit=80)}) in the {kind} hook"
     undeclared = undeclared_parameters(cls)
     if undeclared:
-        runtime = ", ".join(cls.runtime_arguments) or "none"
         raise InvalidRegistration(
-            f"{where}: constructor parameter {plain_text(undeclared[0], limit=80)!r} is not declared: give it a "
-            "plain-data type hint (bool, int, float, str, a Literal, a fixed-length tuple of one of those, or "
-            f"Optional of one), e.g. `{plain_text(undeclared[0], limit=80)}: float = 1.0`, so files and forms keep "
-            f"its value (a {kind}'s runtime arguments: {runtime})"
+            f"{where}: constructor parameter {undeclared[0]!r} is not declared: give it a plain-data type hint "
+            "(bool, int, float, str, a Literal, a fixed-length tuple or Optional of one), e.g. "
+            f"`{undeclared[0]}: float = 1.0`, so files and forms keep its value (a {kind}'s runtime arguments: "
+            f"{', '.join(cls.runtime_arguments) or 'none'})"
         )
-    declared = {f.name for f in schema_of(cls)}
-    unread = sorted(set(cls.config_readers) - declared)
+    unread = sorted(set(cls.config_readers) - {f.name for f in schema_of(cls)})
     if unread:
-        raise InvalidRegistration(
-            f"{where}: config_readers names {plain_text(unread[0], limit=80)!r}, which is not a declared parameter"
-        )
+        raise InvalidRegistration(f"{where}: config_readers names {unread[0]!r}, which is not a declared parameter")
+    return Entry(kind, name, cls, distribution, version)
 
 
 class Catalog:

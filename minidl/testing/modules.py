@@ -7,6 +7,7 @@ an AssertionError whose message names the check, the class, the mode and what di
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -191,7 +192,7 @@ def check_config_roundtrip(component: Configurable, given: Mapping[str, Any] | N
             seen = component.get_config()[field.name]
         finally:
             component.set_config(**{field.name: config[field.name]})
-        if seen != (list(other) if isinstance(other, tuple) else other):
+        if seen != other:
             raise AssertionError(
                 f"{name}.get_config() reports {field.name}={seen!r} after set_config({field.name}={other!r}): keep "
                 f"each declared value in the attribute of its name (self.{field.name}), where both read and write it"
@@ -199,32 +200,21 @@ def check_config_roundtrip(component: Configurable, given: Mapping[str, Any] | N
 
 
 def _another_value(field: Field, value: Any) -> Any:
-    """A valid value of ``field`` other than ``value``, or None when none of a few tries is one."""
-    current = tuple(value) if isinstance(value, list) else value
-    if current is None:
-        options = [] if field.default is None else [field.default]
-    elif field.length is not None:
-        options = [(first, *current[1:]) for first in _tries(field, current[0])]
+    """A valid value of ``field`` other than ``value`` (the first element changed, for a tuple), or None."""
+    first = value[0] if isinstance(value, list) else value
+    if first is None or field.choices is not None:
+        tries = [field.default, *(field.choices or ())]
+    elif isinstance(first, (bool, str)):
+        tries = [not first] if isinstance(first, bool) else [first + "x"]
     else:
-        options = _tries(field, current)
-    for option in options:
-        try:
-            if field.validate(option, field.name) != current:
-                return option
-        except ConfigError:
-            continue
+        bounds = [b for b in (field.ge, field.gt, field.le, field.lt) if b is not None]
+        tries = [first + 1, first - 1, first / 2, *((first + b) / 2 for b in bounds)]
+    for attempt in tries:
+        other = [attempt, *value[1:]] if isinstance(value, list) else attempt
+        with contextlib.suppress(ConfigError):
+            if field.validate(other, field.name) != field.validate(value, field.name):
+                return other
     return None
-
-
-def _tries(field: Field, value: Any) -> list[Any]:
-    if field.choices is not None:
-        return list(field.choices)
-    kind = field.element_type
-    if kind in ("bool", "str"):
-        return [not value] if kind == "bool" else [value + "x"]
-    bounds = [b for b in (field.ge, field.gt, field.le, field.lt) if b is not None]
-    tries = [value + 1, value - 1, value * 2, value / 2, *((value + b) / 2 for b in bounds)]
-    return [int(t) if kind == "int" else float(t) for t in tries]
 
 
 @kit_check

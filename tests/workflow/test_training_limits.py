@@ -6,13 +6,11 @@ from __future__ import annotations
 import pytest
 
 import minidl
-from minidl.cli.options import batch_size, epochs, seed
+from minidl.cli.options import training_setting
 from minidl.tui.widgets.training_setup import RUN_FIELDS
 from minidl.workflow.spec import normalize
 from minidl.workflow.spec_schema import spec_schema
 from minidl.workflow.training_limits import TRAINING_LIMITS
-
-PARSERS = {"epochs": epochs, "batch_size": batch_size, "seed": seed}
 
 
 @pytest.mark.parametrize("name", list(TRAINING_LIMITS))
@@ -20,12 +18,12 @@ def test_every_reader_allows_exactly_the_declared_range(name: str) -> None:
     limit = TRAINING_LIMITS[name]
     for value in (limit.low, limit.high):
         normalize(minidl.default_spec(**{name: value}))
-        assert PARSERS[name](str(value)) == value
+        assert training_setting(name)(str(value)) == value
     for value in (limit.low - 1, limit.high + 1):
         with pytest.raises(minidl.ConfigError, match=rf"^spec\.training\.{name}: expected an int in \[{limit.low}, "):
             normalize(minidl.default_spec(**{name: value}))
         with pytest.raises(Exception, match=rf"expected a whole number in \[{limit.low}, {limit.high}\]"):
-            PARSERS[name](str(value))
+            training_setting(name)(str(value))
     field = next(f for f in RUN_FIELDS if f.name == name)
     assert (field.ge, field.le, field.help) == (limit.low, limit.high, limit.help)
     schema = spec_schema()["properties"]["training"]["anyOf"][0]["properties"][name]

@@ -50,7 +50,7 @@ def init_ref(model: Sequential) -> dict[str, Any]:
     found: dict[str, tuple[int, dict[str, Any]]] = {}
     for i, layer in enumerate(model):
         for m in layer.modules():
-            if m.own_parameters() and m.initializer is not None:
+            if m.named_parameters(recurse=False) and m.initializer is not None:
                 ref = {"component": registry.id_of("initializer", m.initializer), "config": m.initializer.get_config()}
                 found.setdefault(json.dumps(ref, sort_keys=True), (i, ref))
     if len(found) > 1:
