@@ -310,19 +310,22 @@ class Configurable:
         Raises ConfigError naming the value when one no longer fits its declaration (``d.p = 1.5``), so
         an invalid value is refused where it would be saved, not written into a file.
         """
-        cls = type(self)
-        out = {}
+        name, values = type(self).__name__, self._live_values()
+        checked = {f.name: f.validate(values[f.name], f"{name}.{f.name}") for f in schema_of(type(self))}
+        return {k: list(v) if isinstance(v, tuple) else v for k, v in checked.items()}
+
+    def _live_values(self) -> dict[str, Any]:
+        """Each declared value as the object holds it, unchecked: what ``get_config`` checks and ``repr`` shows."""
+        cls, out = type(self), {}
         for field in schema_of(cls):
             reader = cls.config_readers.get(field.name)
             try:
-                value = reader(self) if reader is not None else getattr(self, field.name)
+                out[field.name] = reader(self) if reader is not None else getattr(self, field.name)
             except AttributeError:
                 raise ConfigError(
                     f"{cls.__name__}: declared parameter {field.name!r} is not an attribute of the object (keep it as "
                     f"self.{field.name}, or say how to read it in {cls.__name__}.config_readers)"
                 ) from None
-            value = field.validate(value, f"{cls.__name__}.{field.name}")
-            out[field.name] = list(value) if isinstance(value, tuple) else value
         return out
 
     def set_config(self, **values: Any) -> None:
@@ -348,7 +351,7 @@ class Configurable:
         return cls(*runtime_args, **validate_config(cls, config))
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}({config_text(self.get_config())})"
+        return f"{type(self).__name__}({config_text(self._live_values())})"
 
 
 def _validated_call(cls: type, init: Any, args: tuple, kwargs: dict) -> tuple[tuple, dict]:

@@ -230,7 +230,7 @@ class Module(Configurable):
     # -- display -------------------------------------------------------------------------------------
     def extra_repr(self) -> str:
         """The configuration shown between the parentheses of ``repr``."""
-        return config_text(self.get_config())
+        return config_text(self._live_values())
 
     def __repr__(self) -> str:
         children = self.children()

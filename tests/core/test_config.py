@@ -205,3 +205,13 @@ def test_every_kind_reads_its_live_configuration_in_its_repr() -> None:
     assert repr(minidl.Circle(n_train=5)) == "Circle(n_train=5, n_test=1000, label_noise=0.0)"
     assert repr(minidl.MSELoss()) == "MSELoss()"
     assert repr(minidl.HeNormal(gain=2.0)) == "HeNormal(gain=2.0)"
+
+
+def test_repr_shows_an_invalid_live_value_instead_of_failing() -> None:
+    """repr is for looking at an object, including a broken one (PyTorch's shows ``Dropout(p=1.5)`` too)."""
+    dropout = minidl.Dropout(0.5)
+    dropout.p = 1.5
+    assert repr(dropout) == "Dropout(p=1.5)"
+    assert repr(minidl.Adam([minidl.Parameter(torch.zeros(1))], betas=[0.8, 0.9])).startswith(
+        "Adam(lr=0.001, betas=(0.8, 0.9),"
+    )
