@@ -39,7 +39,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     ),
     "minidl.workflow.export": ("export_onnx", "load_safetensors", "save_safetensors"),
     "minidl.workflow.files": ("LoadedFile", "load", "resume", "save", "save_spec"),
-    "minidl.workflow.recipe": ("DEFAULT_SPEC", "default_spec"),
+    "minidl.workflow.recipe": ("default_spec",),
     "minidl.workflow.spec": ("build_model", "build_trainer"),
     "minidl.workflow.trainer": ("EpochMetrics", "Trainer"),
 }

@@ -16,11 +16,14 @@ import minidl
 def test_importing_the_command_imports_neither_torch_nor_minidls_code() -> None:
     code = "import sys, minidl.cli; print(*sorted(m for m in sys.modules if m.startswith(('torch', 'minidl'))))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert out.split() == ["minidl", "minidl.cli", "minidl.cli.interrupts", "minidl.cli.options", "minidl.version"]
+    assert out.split() == [
+        *("minidl", "minidl.cli", "minidl.cli.interrupts", "minidl.cli.options", "minidl.version"),
+        *("minidl.workflow", "minidl.workflow.training_limits"),  # the options' limits: plain data
+    ]
 
 
 def test_every_public_name_resolves_and_is_listed() -> None:
-    assert minidl.__all__ == sorted(minidl.__all__) and len(minidl.__all__) == 50
+    assert minidl.__all__ == sorted(minidl.__all__) and len(minidl.__all__) == 49
     for name in minidl.__all__:
         assert getattr(minidl, name) is not None, name
     assert set(minidl.__all__) <= set(dir(minidl))
@@ -42,3 +45,14 @@ def test_an_unknown_name_is_an_attribute_error() -> None:
     with pytest.raises(AttributeError, match="module 'minidl' has no attribute 'Linaer'"):
         minidl.Linaer  # noqa: B018
     assert not hasattr(minidl, "tui_app")
+
+
+def test_the_default_recipe_is_not_a_shared_mutable_dict() -> None:
+    """``minidl.DEFAULT_SPEC`` was a module-level dict: mutating it changed every later ``default_spec()``."""
+    assert not hasattr(minidl, "DEFAULT_SPEC")
+    spec = minidl.default_spec()
+    spec["training"]["optimizer"]["config"]["lr"] = 1.0
+    spec["model"]["layers"].clear()
+    again = minidl.default_spec(seed=3)
+    assert again["training"]["optimizer"]["config"]["lr"] == 0.01 and len(again["model"]["layers"]) == 7
+    assert again["training"]["seed"] == 3 and minidl.default_spec()["training"]["seed"] == 0

@@ -13,11 +13,11 @@ import json
 from pathlib import Path
 from typing import Any
 
-import minidl
 from minidl import registry
-from minidl.cli.options import add_threads_option, positive_int, seed
+from minidl.cli.options import add_threads_option, positive_int, training_setting
 from minidl.cli.output import note
 from minidl.core.errors import ConfigError, SpecError
+from minidl.workflow.files import load
 from minidl.workflow.fresh import SEED_OFFSET, FreshError, default_seed, fresh_error
 
 
@@ -38,7 +38,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         "--fresh-seed",
-        type=seed,
+        type=training_setting("seed"),  # a seed like the training seed
         metavar="S",
         help=f"seed of the fresh points (default: the training seed + {SEED_OFFSET} modulo 2**32, so not the "
         "train and test sets' own points; torch keeps a seed's low 32 bits)",
@@ -49,7 +49,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    loaded = minidl.load(args.file)
+    loaded = load(args.file)
     training = loaded.spec["training"]
     if training is None:
         raise SpecError(f"{args.file}: has no training setup, so no data set to evaluate on")

@@ -5,11 +5,12 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-import minidl
 from minidl.cli.options import output_path
 from minidl.cli.output import say
 from minidl.cli.output_path import check_output
 from minidl.core.errors import SpecError
+from minidl.workflow.export import export_onnx, save_safetensors
+from minidl.workflow.files import load
 
 SUFFIXES = {"onnx": ".onnx", "safetensors": ".safetensors"}
 
@@ -37,14 +38,14 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     output = args.output or Path(args.file.name).with_suffix(SUFFIXES[args.format])
     check_output(output, args.force, named=args.output is not None)
-    loaded = minidl.load(args.file)
+    loaded = load(args.file)
     if loaded.kind == "spec":
         raise SpecError(
             f"{args.file}: is a spec file, without weights: export needs a trained model (minidl train {args.file})"
         )
     if args.format == "onnx":
-        minidl.export_onnx(loaded.model, output)
+        export_onnx(loaded.model, output)
     else:
-        minidl.save_safetensors(loaded.model, output, training=loaded.spec["training"])
+        save_safetensors(loaded.model, output, training=loaded.spec["training"])
     say(f"wrote {output}")
     return 0

@@ -5,10 +5,11 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-import minidl
 from minidl.cli.options import output_path
 from minidl.cli.output import say
 from minidl.cli.output_path import check_output
+from minidl.workflow.export import load_safetensors
+from minidl.workflow.files import load, save
 from minidl.workflow.files.format import EXTENSION
 
 
@@ -40,8 +41,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     output = args.output or Path(args.weights.name).with_suffix(EXTENSION)
     check_output(output, args.force, named=args.output is not None)
-    spec = None if args.spec is None else minidl.load(args.spec).spec
-    loaded = minidl.load_safetensors(args.weights, spec)
-    minidl.save(loaded.model, output, training=loaded.spec["training"])
+    spec = None if args.spec is None else load(args.spec).spec
+    loaded = load_safetensors(args.weights, spec)
+    save(loaded.model, output, training=loaded.spec["training"])
     say(f"wrote {output}")
     return 0

@@ -16,9 +16,10 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-import minidl
 from minidl import registry
 from minidl.components.modules.sequential import Sequential
+from minidl.core.config import config_text
+from minidl.workflow.files import LoadedFile, load
 from minidl.workflow.spec import layer_shapes
 
 
@@ -56,14 +57,14 @@ def _history(state: dict[str, Any] | None) -> dict[str, Any] | None:
     }
 
 
-def summary(loaded: minidl.LoadedFile, file: Path) -> dict[str, Any]:
+def summary(loaded: LoadedFile, file: Path) -> dict[str, Any]:
     """Everything ``inspect`` prints, as plain data (the ``--json`` output)."""
     spec = loaded.spec
     model = loaded.model
     layers = []
     for i, (ref, layer, shape) in enumerate(zip(spec["model"]["layers"], model, _output_shapes(model))):
         parameters = sum(p.value.numel() for p in layer.param())
-        buffers = sum(t.numel() for m in layer.modules() for _, t in m.named_buffers())
+        buffers = sum(t.numel() for _, t in layer.named_buffers())
         layers.append(
             {
                 "index": i,
@@ -93,7 +94,7 @@ def summary(loaded: minidl.LoadedFile, file: Path) -> dict[str, Any]:
 def _ref(ref: dict[str, Any] | None) -> str:
     if ref is None:
         return "none"
-    return f"{ref['component']}(" + ", ".join(f"{k}={v!r}" for k, v in ref["config"].items()) + ")"
+    return f"{ref['component']}({config_text(ref['config'])})"
 
 
 def _print(s: dict[str, Any]) -> None:
@@ -117,7 +118,7 @@ def _print(s: dict[str, Any]) -> None:
         shape = "?" if layer["output_shape"] is None else "(" + ", ".join(str(d) for d in layer["output_shape"]) + ")"
         provider = f"{layer['provider']['distribution']} {layer['provider']['version']}"
         params = f"{layer['parameters']:,}" + (f" +{layer['buffers']:,}" if layer["buffers"] else "")
-        config = ", ".join(f"{k}={v!r}" for k, v in layer["config"].items())
+        config = config_text(layer["config"])
         name = layer["component"].split(":", 1)[1]
         table.add_row(*(Text(str(v)) for v in (layer["index"], name, shape, params, provider, config)))
     console.print(table)
@@ -162,7 +163,7 @@ def _producer_text(producer: dict[str, Any]) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    s = summary(minidl.load(args.file), args.file)
+    s = summary(load(args.file), args.file)
     if args.json:
         print(json.dumps(s, indent=2))
     else:

@@ -5,7 +5,10 @@ from __future__ import annotations
 import argparse
 import math
 import os
+from collections.abc import Callable
 from pathlib import Path
+
+from minidl.workflow.training_limits import TRAINING_LIMITS
 
 _INT_MAX = 2**63 - 1
 DEFAULT_THREADS = 1  # small networks train several times faster on one thread (README, "Threads")
@@ -22,13 +25,21 @@ def _whole_number(text: str, low: int, expected: str, high: int = _INT_MAX) -> i
 
 
 def positive_int(text: str) -> int:
-    """An int >= 1 (epochs, batch size, trials, jobs, checkpoint interval)."""
+    """An int >= 1 (trials, jobs, checkpoint interval, fresh points)."""
     return _whole_number(text, 1, "a whole number >= 1")
 
 
-def seed(text: str) -> int:
-    """A random seed: an int in [0, 2**63)."""
-    return _whole_number(text, 0, "a whole number in [0, 2**63)")
+def training_setting(name: str) -> Callable[[str], int]:
+    """The argument type of ``--epochs``, ``--batch-size`` or ``--seed``: the range the spec allows."""
+    low, high = TRAINING_LIMITS[name].low, TRAINING_LIMITS[name].high
+    return lambda text: _whole_number(text, low, f"a whole number in [{low}, {high}]", high)
+
+
+def add_training_settings(parser: argparse.ArgumentParser, *names: str, default: str) -> None:
+    """``--epochs``, ``--batch-size``, ``--seed`` as TRAINING_LIMITS declares them (range and help)."""
+    for name in names:
+        option, limit = "--" + name.replace("_", "-"), TRAINING_LIMITS[name]
+        parser.add_argument(option, type=training_setting(name), help=f"{limit.help} (default: {default})")
 
 
 def learning_rate(text: str) -> float:

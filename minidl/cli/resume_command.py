@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from minidl.cli.options import positive_int
+from minidl.cli.options import add_training_settings
 from minidl.cli.training import add_saving_options, fit_and_save, plan_outputs, resumed_output
 from minidl.core.errors import ConfigError, SpecError
 from minidl.workflow.files import load
@@ -23,7 +23,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "checkpoint_file", type=Path, metavar="CHECKPOINT", help="a checkpoint written by minidl train --every"
     )
-    parser.add_argument("--epochs", type=positive_int, help="new total number of epochs (default: the run's plan)")
+    add_training_settings(parser, "epochs", default="the run's plan")
     add_saving_options(parser)
     parser.set_defaults(run=run)
 

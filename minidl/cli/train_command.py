@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from minidl.cli.options import learning_rate, positive_int, seed
+from minidl.cli.options import add_training_settings, learning_rate
 from minidl.cli.training import add_saving_options, derived_output, fit_and_save, plan_outputs
 from minidl.core.errors import SpecError
 from minidl.workflow.files import load
@@ -29,9 +29,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "file", nargs="?", type=Path, metavar="FILE", help="a .minidl spec or model file (default: the default recipe)"
     )
-    parser.add_argument("--epochs", type=positive_int, help="number of epochs (default: the spec's)")
-    parser.add_argument("--batch-size", type=positive_int, help="mini-batch size (default: the spec's)")
-    parser.add_argument("--seed", type=seed, help="random seed for data, weights and batch order (default: the spec's)")
+    add_training_settings(parser, "epochs", "batch_size", "seed", default="the spec's")
     parser.add_argument("--lr", type=learning_rate, help="the optimizer's learning rate (default: the spec's)")
     add_saving_options(parser)
     parser.set_defaults(run=run)

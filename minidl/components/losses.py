@@ -29,9 +29,6 @@ class Loss(Configurable):
     def __call__(self, prediction: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
         return self.forward(prediction, target)
 
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}()"
-
 
 class MSELoss(Loss):
     """Mean of squared differences over every element; the target has the prediction's shape."""

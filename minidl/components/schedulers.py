@@ -16,6 +16,7 @@ class Scheduler(Configurable):
     ``state_keys`` names the attributes that change while training and so belong in a checkpoint.
     """
 
+    runtime_arguments = ("optimizer",)
     state_keys: tuple[str, ...] = ()
 
     def __init__(self, optimizer: Optimizer) -> None:
@@ -35,14 +36,9 @@ class Scheduler(Configurable):
         missing = [k for k in self.state_keys if k not in state]
         if missing:
             raise ConfigError(f"{name}.load_state_dict: missing {', '.join(missing)}")
-        for key, value in config.items():
-            setattr(self, key, value)
-        self._config = config
+        self.set_config(**config)
         for key in self.state_keys:
             setattr(self, key, state[key])
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}({', '.join(f'{k}={v!r}' for k, v in self.get_config().items())})"
 
 
 class ReduceLROnPlateau(Scheduler):
@@ -104,6 +100,6 @@ class ReduceLROnPlateau(Scheduler):
             old = self.optimizer.lr
             new = max(old * self.factor, self.min_lr)
             if old - new > self.eps:
-                self.optimizer.lr = new
+                self.optimizer.set_config(lr=new)
             self.cooldown_counter = self.cooldown
             self.num_bad_epochs = 0

@@ -8,8 +8,12 @@ optional :class:`Param` metadata (bounds, choices, help) attached with ``typing.
 
 That single declaration drives validation when the object is built (here), ``get_config`` /
 ``from_config``, the registry's ``describe``, validation of files, the TUI's forms and the CLI's help.
-Parameters whose type is not plain data (a parameter list, an optimizer, a dtype) are runtime
-arguments: passed to the constructor but not part of the configuration.
+
+The object is the one source of its configuration: ``get_config`` reads the live attributes (each
+checked against its declaration), and ``set_config`` is the one validated way to change them. The
+arguments a kind's base class names in ``runtime_arguments`` (an optimizer's parameters, a module's
+dtype) are passed to the constructor but are not configuration; the registry refuses a component
+with any other parameter that is not declared.
 """
 
 from __future__ import annotations
@@ -19,8 +23,9 @@ import inspect
 import math
 import types
 import typing
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Literal, Union
+from typing import Any, ClassVar, Literal, Union
 
 from minidl.core.errors import ConfigError
 
@@ -199,32 +204,45 @@ def _signature(init: Any) -> inspect.Signature:
 
 
 @functools.cache
-def _schema_of_init(init: Any) -> tuple[Field, ...]:
-    signature = _signature(init)
+def _declaration(init: Any, runtime: tuple[str, ...]) -> tuple[tuple[Field, ...], tuple[str, ...]]:
+    """A constructor's declared fields, and its parameters that are neither declared nor runtime arguments."""
+    if init is object.__init__:
+        return (), ()
     hints = typing.get_type_hints(init, include_extras=True)
-    fields = []
-    for name, parameter in list(signature.parameters.items())[1:]:
-        if parameter.kind in (parameter.VAR_POSITIONAL, parameter.VAR_KEYWORD):
-            continue
-        field = _field_from_hint(name, hints.get(name, Any), parameter.default)
-        if field is not None:
+    fields, undeclared = [], []
+    for name, parameter in list(_signature(init).parameters.items())[1:]:
+        variadic = parameter.kind in (parameter.VAR_POSITIONAL, parameter.VAR_KEYWORD)
+        field = None if variadic else _field_from_hint(name, hints.get(name, Any), parameter.default)
+        if field is not None and name not in runtime:
             fields.append(field)
-    return tuple(fields)
+        elif name not in runtime:
+            undeclared.append(name)
+    return tuple(fields), tuple(undeclared)
+
+
+def _declared(cls: type) -> tuple[tuple[Field, ...], tuple[str, ...]]:
+    return _declaration(getattr(cls.__init__, "__wrapped__", cls.__init__), getattr(cls, "runtime_arguments", ()))
 
 
 def schema_of(cls: type) -> tuple[Field, ...]:
     """The configuration fields of a class, read from its constructor's declaration (cached)."""
-    init = getattr(cls.__init__, "__wrapped__", cls.__init__)
-    if init is object.__init__:
-        return ()
-    return _schema_of_init(init)
+    return _declared(cls)[0]
 
 
-def validate_config(cls: type, config: dict[str, Any], where: str | None = None) -> dict[str, Any]:
+def undeclared_parameters(cls: type) -> tuple[str, ...]:
+    """Constructor parameters that are neither declared nor runtime arguments of the kind (``alpha=1.0`` without a
+    type hint, ``*args``): they would vanish from files and forms, so the registry refuses the component."""
+    return _declared(cls)[1]
+
+
+def validate_config(
+    cls: type, config: dict[str, Any], where: str | None = None, *, partial: bool = False
+) -> dict[str, Any]:
     """Check a whole configuration of ``cls``: unknown keys, missing required values, types and bounds.
 
-    Returns the normalised configuration with defaults filled in. ``where`` prefixes error messages
-    (a file location such as ``model.layers[2].config``); by default it is the class name.
+    Returns the normalised configuration with defaults filled in (``partial=True``: only the values
+    given, none missing). ``where`` prefixes error messages (a file location such as
+    ``model.layers[2].config``); by default it is the class name.
     """
     prefix = where or cls.__name__
     if not isinstance(config, dict):
@@ -237,6 +255,8 @@ def validate_config(cls: type, config: dict[str, Any], where: str | None = None)
     out = {}
     for name, field in fields.items():
         if name not in config:
+            if partial:
+                continue
             if field.required:
                 raise ConfigError(f"{prefix}: missing required parameter {name!r} ({field.expected()})")
             out[name] = field.default
@@ -247,14 +267,28 @@ def validate_config(cls: type, config: dict[str, Any], where: str | None = None)
     return out
 
 
-class Configurable:
-    """Base of every component: validates constructor arguments against the declaration and keeps them.
+def config_text(config: Mapping[str, Any]) -> str:
+    """``k=v, ...``: a configuration as a reader writes it inside ``Name(...)`` (reprs, messages, listings)."""
+    return ", ".join(f"{k}={v!r}" for k, v in config.items())
 
-    The check runs once, in the outermost constructor, so subclasses that call ``super().__init__``
-    are validated against their own signature only.
+
+class Configurable:
+    """Base of every component: validates constructor arguments against the declaration; the object holds the values.
+
+    Each declared value lives in the attribute of its name (``self.p = p``), where ``get_config`` reads
+    it; ``config_readers`` names the exceptions. The check of constructor arguments runs once, in the
+    outermost constructor, so subclasses that call ``super().__init__`` are validated against their own
+    signature only.
     """
 
-    _config: dict[str, Any]
+    runtime_arguments: ClassVar[tuple[str, ...]] = ()
+    """Constructor parameters that are passed when building but are not configuration (set by each kind's base)."""
+    config_readers: ClassVar[Mapping[str, Callable[[Any], Any]]] = {}
+    """Declared values not held in an attribute of their name, with how to read each from the object.
+
+    They describe structure fixed when the object was built (Linear's ``bias`` flag, read from whether
+    it has a bias parameter), so ``set_config`` refuses them.
+    """
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -264,26 +298,68 @@ class Configurable:
 
         @functools.wraps(init)
         def checked_init(self: Configurable, *args: Any, **kw: Any) -> None:
-            if "_config" not in self.__dict__:
-                self._config = _validate_call(type(self), init, args, kw)
+            if type(self).__init__ is checked_init:  # the outermost constructor
+                args, kw = _validated_call(type(self), init, args, kw)
             init(self, *args, **kw)
 
         cls.__init__ = checked_init  # type: ignore[method-assign]
 
     def get_config(self) -> dict[str, Any]:
-        """The configuration this object was built with (plain data, defaults included)."""
-        return {k: list(v) if isinstance(v, tuple) else v for k, v in self.__dict__.get("_config", {}).items()}
+        """The configuration as the object holds it now (plain data, every declared value).
+
+        Raises ConfigError naming the value when one no longer fits its declaration (``d.p = 1.5``), so
+        an invalid value is refused where it would be saved, not written into a file.
+        """
+        name, values = type(self).__name__, self._live_values()
+        checked = {f.name: f.validate(values[f.name], f"{name}.{f.name}") for f in schema_of(type(self))}
+        return {k: list(v) if isinstance(v, tuple) else v for k, v in checked.items()}
+
+    def _live_values(self) -> dict[str, Any]:
+        """Each declared value as the object holds it, unchecked: what ``get_config`` checks and ``repr`` shows."""
+        cls, out = type(self), {}
+        for field in schema_of(cls):
+            reader = cls.config_readers.get(field.name)
+            try:
+                out[field.name] = reader(self) if reader is not None else getattr(self, field.name)
+            except AttributeError:
+                raise ConfigError(
+                    f"{cls.__name__}: declared parameter {field.name!r} is not an attribute of the object (keep it as "
+                    f"self.{field.name}, or say how to read it in {cls.__name__}.config_readers)"
+                ) from None
+        return out
+
+    def set_config(self, **values: Any) -> None:
+        """Change declared values, each checked against its declaration first: all are applied, or none.
+
+        For values the object reads as it runs (an optimizer's learning rate, a dropout probability); a
+        value that fixed the object's structure when it was built is changed by building a new one.
+        """
+        cls = type(self)
+        checked = validate_config(cls, values, partial=True)
+        fixed = sorted(set(checked) & set(cls.config_readers))
+        if fixed:
+            raise ConfigError(
+                f"{cls.__name__}: parameter {fixed[0]!r} is fixed when the object is built; build a new "
+                f"{cls.__name__} to change it"
+            )
+        for name, value in checked.items():
+            setattr(self, name, value)
 
     @classmethod
     def from_config(cls, config: dict[str, Any], *runtime_args: Any) -> Any:
         """Rebuild an object from ``get_config()``'s output; runtime arguments (e.g. parameters) go first."""
         return cls(*runtime_args, **validate_config(cls, config))
 
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({config_text(self._live_values())})"
 
-def _validate_call(cls: type, init: Any, args: tuple, kwargs: dict) -> dict[str, Any]:
+
+def _validated_call(cls: type, init: Any, args: tuple, kwargs: dict) -> tuple[tuple, dict]:
+    """The constructor's arguments with each declared value validated and normalised (ints as floats, tuples)."""
     try:
         bound = _signature(init).bind(None, *args, **kwargs)
     except TypeError as error:
         raise ConfigError(f"{cls.__name__}: {error}") from None
-    given = {f.name: bound.arguments[f.name] for f in _schema_of_init(init) if f.name in bound.arguments}
-    return validate_config(cls, given)
+    given = {f.name: bound.arguments[f.name] for f in schema_of(cls) if f.name in bound.arguments}
+    bound.arguments.update(validate_config(cls, given, partial=True))
+    return bound.args[1:], bound.kwargs

@@ -15,7 +15,7 @@ from typing import Any
 
 import torch
 
-from minidl.core.config import Configurable, schema_of
+from minidl.core.config import Configurable, config_text, schema_of
 from minidl.core.errors import CallOrderError, ConfigError
 
 
@@ -92,8 +92,10 @@ class Module(Configurable):
 
     Subclasses write ``forward(*inputs)`` and ``backward(*grad_outputs)``; calling a module is its
     ``forward``. Parameters are :class:`Parameter` attributes; sub-modules are listed by ``children()``.
+    ``named_parameters``, ``named_buffers`` and ``named_modules`` give them PyTorch's dotted names.
     """
 
+    runtime_arguments = ("dtype", "device")
     training: bool
     buffer_names: tuple[str, ...] = ()
     """Attributes holding tensor state that is not trained but is saved and moved (running statistics)."""
@@ -129,21 +131,32 @@ class Module(Configurable):
         for child in self.children():
             yield from child.modules()
 
-    def named_parameters(self) -> list[tuple[str, Parameter]]:
-        """``(attribute name, pair)`` for the parameters held directly by this module, in attribute order."""
-        return [(k, v) for k, v in vars(self).items() if isinstance(v, Parameter)]
+    def named_children(self) -> list[tuple[str, Module]]:
+        """``(name, sub-module)`` for ``children()``, named as PyTorch names them: the attribute that holds the
+        sub-module, else its index (a Sequential's are ``0``, ``1``, ...)."""
+        attributes = {id(v): k for k, v in vars(self).items() if isinstance(v, Module)}
+        return [(attributes.get(id(child), str(i)), child) for i, child in enumerate(self.children())]
 
-    def own_parameters(self) -> list[Parameter]:
-        """The parameters held directly by this module, in attribute order."""
-        return [p for _, p in self.named_parameters()]
+    def named_modules(self, prefix: str = "") -> Iterator[tuple[str, Module]]:
+        """This module (named ``prefix``) and every module below it, with dotted names (``0``, ``0.1``), depth first."""
+        yield prefix, self
+        for name, child in self.named_children():
+            yield from child.named_modules(_dotted(prefix, name))
 
-    def named_buffers(self) -> list[tuple[str, torch.Tensor]]:
-        """``(name, tensor)`` for this module's own buffers (see ``buffer_names``)."""
-        return [(name, getattr(self, name)) for name in self.buffer_names]
+    def named_parameters(self, prefix: str = "", recurse: bool = True) -> list[tuple[str, Parameter]]:
+        """``(dotted name, pair)`` for every parameter, named as PyTorch names them: this module's own by attribute
+        (``weight``), then each sub-module's under its name (``0.weight``); ``recurse=False``: only its own."""
+        modules = self.named_modules(prefix) if recurse else [(prefix, self)]
+        return [(_dotted(name, k), v) for name, m in modules for k, v in vars(m).items() if isinstance(v, Parameter)]
+
+    def named_buffers(self, prefix: str = "", recurse: bool = True) -> list[tuple[str, torch.Tensor]]:
+        """``(dotted name, tensor)`` for every buffer (see ``buffer_names``), named like :meth:`named_parameters`."""
+        modules = self.named_modules(prefix) if recurse else [(prefix, self)]
+        return [(_dotted(name, k), getattr(m, k)) for name, m in modules for k in m.buffer_names]
 
     def param(self) -> list[Parameter]:
         """Every (parameter, gradient) pair of this module and its sub-modules; empty when there are none."""
-        return [p for m in self.modules() for p in m.own_parameters()]
+        return [p for _, p in self.named_parameters()]
 
     def placement(self) -> tuple[torch.dtype, torch.device]:
         """The dtype and device of the parameters (torch's defaults for a module without any)."""
@@ -168,6 +181,17 @@ class Module(Configurable):
         """Switch to evaluation mode (e.g. Dropout becomes the identity)."""
         return self.train(False)
 
+    @contextmanager
+    def evaluating(self) -> Iterator[Module]:
+        """Evaluation mode inside the block; afterwards every sub-module has the mode it had, even after an error."""
+        modes = [(m, m.training) for m in self.modules()]
+        self.eval()
+        try:
+            yield self
+        finally:
+            for m, training in modes:
+                m.training = training
+
     # -- initialisation and placement ------------------------------------------------------------
     def init_parameters(self, method: Any = "default", gain: float | None = None) -> Module:
         """Re-initialise the parameters of every sub-module with an initializer, and remember it on each.
@@ -190,10 +214,10 @@ class Module(Configurable):
 
     def to(self, dtype: torch.dtype | None = None, device: torch.device | str | None = None) -> Module:
         """Move every parameter (and any tensor state a module keeps) to another dtype and/or device."""
+        for p in self.param():
+            p.to(dtype=dtype, device=device)
         for m in self.modules():
-            for p in m.own_parameters():
-                p.to(dtype=dtype, device=device)
-            for name, tensor in m.named_buffers():
+            for name, tensor in m.named_buffers(recurse=False):
                 setattr(m, name, tensor.to(dtype=dtype if tensor.is_floating_point() else None, device=device))
         return self
 
@@ -206,7 +230,7 @@ class Module(Configurable):
     # -- display -------------------------------------------------------------------------------------
     def extra_repr(self) -> str:
         """The configuration shown between the parentheses of ``repr``."""
-        return ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
+        return config_text(self._live_values())
 
     def __repr__(self) -> str:
         children = self.children()
@@ -218,6 +242,10 @@ class Module(Configurable):
             lines.append(f"  ({i}): {body}")
         lines.append(")")
         return "\n".join(lines)
+
+
+def _dotted(prefix: str, name: str) -> str:
+    return f"{prefix}.{name}" if prefix else name
 
 
 def _initializer(method: Any, gain: float | None) -> Any:

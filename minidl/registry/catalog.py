@@ -16,7 +16,7 @@ from minidl.components.init import Initializer
 from minidl.components.losses import Loss
 from minidl.components.optim.optimizer import Optimizer
 from minidl.components.schedulers import Scheduler
-from minidl.core.config import Field, schema_of, validate_config
+from minidl.core.config import Field, schema_of, undeclared_parameters, validate_config
 from minidl.core.errors import MinidlError
 from minidl.core.lowering import lowers_to_onnx
 from minidl.core.module import Module
@@ -83,7 +83,20 @@ def make_entry(kind: str, cls: Any, name: str | None, distribution: str, version
             f"{distribution}: register({plain_text(cls.__name__, limit=80)}, name={plain_text(repr(name), limit=80)}) "
             f"in the {kind} hook: a name is a letter then up to 63 letters, digits or underscores"
         )
-    schema_of(cls)  # a declaration that cannot be read fails here, at load time
+    # every parameter declared or a runtime argument (else files would lose it), readers only of declared values;
+    # a declaration that cannot be read fails here too, at load time
+    where = f"{distribution}: register({plain_text(cls.__name__, limit=80)}) in the {kind} hook"
+    undeclared = undeclared_parameters(cls)
+    if undeclared:
+        raise InvalidRegistration(
+            f"{where}: constructor parameter {undeclared[0]!r} is not declared: give it a plain-data type hint "
+            "(bool, int, float, str, a Literal, a fixed-length tuple or Optional of one), e.g. "
+            f"`{undeclared[0]}: float = 1.0`, so files and forms keep its value (a {kind}'s runtime arguments: "
+            f"{', '.join(cls.runtime_arguments) or 'none'})"
+        )
+    unread = sorted(set(cls.config_readers) - {f.name for f in schema_of(cls)})
+    if unread:
+        raise InvalidRegistration(f"{where}: config_readers names {unread[0]!r}, which is not a declared parameter")
     return Entry(kind, name, cls, distribution, version)
 
 

@@ -1,4 +1,4 @@
-"""Shared pieces of the conformance kit: comparisons with readable failures, dotted names, fixed randomness."""
+"""Shared pieces of the conformance kit: comparisons with readable failures, fixed randomness."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 import torch
 
-from minidl.core.module import Module, Parameter
+from minidl.core.module import Module
 
 Check = TypeVar("Check", bound=Callable[..., None])
 
@@ -61,22 +61,6 @@ def assert_close(actual: torch.Tensor, expected: torch.Tensor, what: str, *, ato
             f"{what}: differs at index {index}: got {actual.reshape(-1)[bad].item()!r}, expected "
             f"{expected.reshape(-1)[bad].item()!r} (tolerance atol={atol:g}, rtol={rtol:g})"
         )
-
-
-def named_parameters(module: Module, prefix: str = "") -> list[tuple[str, Parameter]]:
-    """Every parameter with a dotted name (``0.weight`` for a Sequential's first layer, as in PyTorch)."""
-    out = [(prefix + name, p) for name, p in module.named_parameters()]
-    for i, child in enumerate(module.children()):
-        out += named_parameters(child, f"{prefix}{i}.")
-    return out
-
-
-def named_buffers(module: Module, prefix: str = "") -> list[tuple[str, torch.Tensor]]:
-    """Every buffer (running statistics) with a dotted name, like :func:`named_parameters`."""
-    out = [(prefix + name, t) for name, t in module.named_buffers()]
-    for i, child in enumerate(module.children()):
-        out += named_buffers(child, f"{prefix}{i}.")
-    return out
 
 
 @contextlib.contextmanager

@@ -11,7 +11,7 @@ from typing import Any
 import torch
 
 from minidl.core.module import Module
-from minidl.testing._util import assert_close, kit_check, named_buffers, named_parameters, seeded_forward
+from minidl.testing._util import assert_close, kit_check, seeded_forward
 
 
 def output_weights(shape: torch.Size, like: torch.Tensor, seed: int) -> torch.Tensor:
@@ -26,7 +26,7 @@ def analytic_gradients(module: Module, x: torch.Tensor, seed: int = 0) -> dict[s
         out = seeded_forward(module, x, seed)
         weights = output_weights(out.shape, x, seed)
         grads = {"output": out.clone(), "weights": weights, "input gradient": module.backward(weights).clone()}
-        grads.update({f"gradient of parameter {name!r}": p.grad.clone() for name, p in named_parameters(module)})
+        grads.update({f"gradient of parameter {name!r}": p.grad.clone() for name, p in module.named_parameters()})
     return grads
 
 
@@ -51,7 +51,7 @@ def check_finite_differences(
             return float((seeded_forward(module, x, seed) * weights).sum())
 
         tensors = [("input gradient", x)] + [
-            (f"gradient of parameter {n!r}", p.value) for n, p in named_parameters(module)
+            (f"gradient of parameter {n!r}", p.value) for n, p in module.named_parameters()
         ]
         for what, tensor in tensors:
             numeric = torch.zeros_like(tensor).reshape(-1)
@@ -74,8 +74,8 @@ def copy_into_reference(module: Module, reference: Any) -> None:
     ref_params = dict(reference.named_parameters())
     ref_buffers = dict(reference.named_buffers())
     for kind, mine, theirs in (
-        ("parameter", named_parameters(module), ref_params),
-        ("buffer", named_buffers(module), ref_buffers),
+        ("parameter", module.named_parameters(), ref_params),
+        ("buffer", module.named_buffers(), ref_buffers),
     ):
         for name, value in mine:
             tensor = value.value if kind == "parameter" else value
@@ -89,7 +89,7 @@ def copy_into_reference(module: Module, reference: Any) -> None:
                 )
             with torch.no_grad():
                 theirs[name].copy_(tensor)
-    missing = sorted(set(ref_params) - {n for n, _ in named_parameters(module)})
+    missing = sorted(set(ref_params) - {n for n, _ in module.named_parameters()})
     if missing:
         raise AssertionError(f"{type(module).__name__} lacks the reference's parameters {missing}")
 
@@ -115,9 +115,9 @@ def check_against_reference(
     assert_close(ours["output"], out_ref, f"{name}: output", atol=atol)
     assert_close(ours["input gradient"], x_ref.grad, f"{name}: input gradient", atol=atol)
     ref_params = dict(reference.named_parameters())
-    for param_name, _ in named_parameters(module):
+    for param_name, _ in module.named_parameters():
         what = f"gradient of parameter {param_name!r}"
         assert_close(ours[what], ref_params[param_name].grad, f"{name}: {what}", atol=atol)
     ref_buffers = dict(reference.named_buffers())
-    for buffer_name, tensor in named_buffers(module):
+    for buffer_name, tensor in module.named_buffers():
         assert_close(tensor, ref_buffers[buffer_name], f"{name}: buffer {buffer_name!r} after forward", atol=atol)

@@ -68,9 +68,7 @@ def check_onnx_export(module: Module, inputs: Sequence[torch.Tensor], *, toleran
         raise AssertionError(
             f"{name} ({inputs[0].dtype}): onnxruntime cannot run the exported graph: {error}"
         ) from error
-    was_training = module.training
-    module.eval()
-    try:
+    with module.evaluating():
         for x in inputs:
             try:
                 (output,) = session.run(["y"], {"x": x.detach().cpu().numpy()})
@@ -80,5 +78,3 @@ def check_onnx_export(module: Module, inputs: Sequence[torch.Tensor], *, toleran
             tol = TOLERANCE[x.dtype] if tolerance is None else tolerance
             what = f"{name} ({x.dtype}, input {tuple(x.shape)}): onnxruntime's output"
             assert_close(torch.from_numpy(output), expected, what, atol=tol, rtol=tol)
-    finally:
-        module.train(was_training)

@@ -7,6 +7,7 @@ an AssertionError whose message names the check, the class, the mode and what di
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -14,10 +15,10 @@ import torch
 
 from minidl.components.init import BUILTIN_INITIALIZERS, Initializer
 from minidl.components.modules import Elementwise
-from minidl.core.config import Configurable
-from minidl.core.errors import CallOrderError, ShapeError
+from minidl.core.config import Configurable, Field, schema_of
+from minidl.core.errors import CallOrderError, ConfigError, ShapeError
 from minidl.core.module import Module, Parameter
-from minidl.testing._util import assert_close, isolated_rng, kit_check, named_parameters, seeded_forward
+from minidl.testing._util import assert_close, isolated_rng, kit_check, seeded_forward
 from minidl.testing.gradients import analytic_gradients, check_against_reference, check_finite_differences
 
 _PLAIN = (bool, int, float, str, type(None))
@@ -101,7 +102,7 @@ def check_param_pairs(module: Module) -> None:
         raise AssertionError(
             f"{name}.param() returned new pair objects on a second call; optimizers keep references to them"
         )
-    held = [p for _, p in named_parameters(module)]
+    held = [p for _, p in module.named_parameters()]
     if {id(p) for p in held} != {id(p) for p in pairs}:
         raise AssertionError(f"{name}.param() lists {len(pairs)} parameters, but the module holds {len(held)}")
 
@@ -111,7 +112,7 @@ def check_zero_grad(module: Module, x: torch.Tensor, *, seed: int = 0) -> None:
     """After a backward pass, ``zero_grad()`` leaves every gradient exactly zero."""
     analytic_gradients(module, x, seed)
     module.zero_grad()
-    for name, p in named_parameters(module):
+    for name, p in module.named_parameters():
         if bool(p.grad.ne(0).any()):
             raise AssertionError(f"{type(module).__name__}.zero_grad() left a non-zero gradient in {name!r}")
 
@@ -128,7 +129,7 @@ def check_grad_accumulation(module: Module, x: torch.Tensor, *, seed: int = 0) -
         seeded_forward(module, x, seed)
         again = module.backward(once["weights"])
     assert_close(again, once["input gradient"], f"{name}: input gradient of a second backward", atol=1e-12, rtol=1e-12)
-    for param_name, p in named_parameters(module):
+    for param_name, p in module.named_parameters():
         what = f"gradient of parameter {param_name!r}"
         assert_close(
             p.grad, 2 * once[what], f"{name}: {what} after two backward calls (must accumulate)", atol=1e-12, rtol=1e-12
@@ -159,27 +160,61 @@ def check_train_eval(module: Module, x: torch.Tensor) -> None:
 
 
 @kit_check
-def check_config_roundtrip(module: Configurable, given: Mapping[str, Any] | None = None) -> None:
-    """``get_config()`` is plain data holding the given values; ``from_config`` rebuilds an equal configuration.
+def check_config_roundtrip(component: Configurable, given: Mapping[str, Any] | None = None, *runtime_args: Any) -> None:
+    """``get_config()`` is plain data holding the given values, read from the live object; ``from_config`` rebuilds
+    an equal configuration.
 
-    For any component whose constructor takes only its configuration (modules, losses, initializers, data sets).
+    Live: each declared value changed with ``set_config`` is the one ``get_config`` then reports (the value
+    is restored afterwards); values in ``config_readers`` describe structure and are only read.
+    ``runtime_args`` go first to ``from_config``: an optimizer's parameters, a scheduler's optimizer.
     """
-    cls, config = type(module), module.get_config()
+    cls, config = type(component), component.get_config()
+    name = cls.__name__
     if not isinstance(config, dict) or not all(isinstance(k, str) for k in config):
-        raise AssertionError(f"{cls.__name__}.get_config() must return a dict with string keys, got {config!r}")
+        raise AssertionError(f"{name}.get_config() must return a dict with string keys, got {config!r}")
     for key, value in config.items():
         values = value if isinstance(value, list) else [value]
         if not all(isinstance(v, _PLAIN) for v in values):
-            raise AssertionError(f"{cls.__name__}.get_config()[{key!r}] = {value!r} is not plain data")
+            raise AssertionError(f"{name}.get_config()[{key!r}] = {value!r} is not plain data")
     for key, value in (given or {}).items():
         expected = list(value) if isinstance(value, tuple) else value
         if key not in config or config[key] != expected:
-            raise AssertionError(f"{cls.__name__}.get_config() lost {key}={value!r} (got {config.get(key)!r})")
-    rebuilt = cls.from_config(config).get_config()
+            raise AssertionError(f"{name}.get_config() lost {key}={value!r} (got {config.get(key)!r})")
+    rebuilt = cls.from_config(config, *runtime_args).get_config()
     if rebuilt != config:
-        raise AssertionError(
-            f"{cls.__name__}.from_config(get_config()) changed the configuration: {config!r} -> {rebuilt!r}"
-        )
+        raise AssertionError(f"{name}.from_config(get_config()) changed the configuration: {config!r} -> {rebuilt!r}")
+    for field in schema_of(cls):
+        other = None if field.name in cls.config_readers else _another_value(field, config[field.name])
+        if other is None:
+            continue
+        component.set_config(**{field.name: other})
+        try:
+            seen = component.get_config()[field.name]
+        finally:
+            component.set_config(**{field.name: config[field.name]})
+        if seen != other:
+            raise AssertionError(
+                f"{name}.get_config() reports {field.name}={seen!r} after set_config({field.name}={other!r}): keep "
+                f"each declared value in the attribute of its name (self.{field.name}), where both read and write it"
+            )
+
+
+def _another_value(field: Field, value: Any) -> Any:
+    """A valid value of ``field`` other than ``value`` (the first element changed, for a tuple), or None."""
+    first = value[0] if isinstance(value, list) else value
+    if first is None or field.choices is not None:
+        tries = [field.default, *(field.choices or ())]
+    elif isinstance(first, (bool, str)):
+        tries = [not first] if isinstance(first, bool) else [first + "x"]
+    else:
+        bounds = [b for b in (field.ge, field.gt, field.le, field.lt) if b is not None]
+        tries = [first + 1, first - 1, first / 2, *((first + b) / 2 for b in bounds)]
+    for attempt in tries:
+        other = [attempt, *value[1:]] if isinstance(value, list) else attempt
+        with contextlib.suppress(ConfigError):
+            if field.validate(other, field.name) != field.validate(value, field.name):
+                return other
+    return None
 
 
 @kit_check
@@ -258,7 +293,7 @@ def check_reset_parameters(cls: type[Module], config: Mapping[str, Any] | None =
                     "weights of 2 or more dimensions (fan_out, fan_in) and their bias, and set other parameters "
                     "(a norm's scale and shift) itself"
                 ) from error
-            values.append([(n, p.value.clone()) for n, p in named_parameters(module)])
+            values.append([(n, p.value.clone()) for n, p in module.named_parameters()])
         for (param, first), (_, second) in zip(*values):
             if not bool(torch.isfinite(first).all()):
                 raise AssertionError(

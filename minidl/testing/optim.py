@@ -16,6 +16,7 @@ from minidl.components.optim import SGD, Optimizer
 from minidl.components.schedulers import Scheduler
 from minidl.core.module import Parameter
 from minidl.testing._util import assert_close, kit_check
+from minidl.testing.modules import check_config_roundtrip
 
 
 def _gradient(step: int, value: torch.Tensor, seed: int) -> torch.Tensor:
@@ -49,18 +50,14 @@ def check_optimizer(
     Both get the same float64 start and the same gradients for ``steps`` steps; the learning rate is
     halved on both half way through. Weights must agree to ``atol`` after every step. A copy restored
     from ``state_dict()`` half way must then follow the original exactly, and the configuration must
-    survive ``from_config``.
+    survive ``from_config`` and be read from the live optimizer (:func:`check_config_roundtrip`).
     """
     name = cls.__name__
     generator = torch.Generator().manual_seed(seed)
     start = [torch.randn(shape, generator=generator, dtype=torch.float64).to(device) for shape in shapes]
     params = [Parameter(t.clone()) for t in start]
     optimizer = cls(params, **config)
-    rebuilt = cls.from_config(optimizer.get_config(), [Parameter(t.clone()) for t in start]).get_config()
-    if rebuilt != optimizer.get_config():
-        raise AssertionError(
-            f"{name}.from_config(get_config()) changed the configuration: {optimizer.get_config()} -> {rebuilt}"
-        )
+    check_config_roundtrip(optimizer, config, [Parameter(t.clone()) for t in start])
     tensors = [t.clone().requires_grad_(True) for t in start]
     torch_optimizer = reference(tensors)
     if not isinstance(getattr(torch_optimizer, "param_groups", None), list) or not callable(
@@ -73,7 +70,7 @@ def check_optimizer(
     resumed: tuple[list[Parameter], Optimizer] | None = None
     for step in range(1, steps + 1):
         if step == steps // 2:
-            optimizer.lr = optimizer.lr / 2
+            optimizer.set_config(lr=optimizer.lr / 2)
             for group in torch_optimizer.param_groups:
                 group["lr"] = group["lr"] / 2
             copies = [Parameter(p.value.clone()) for p in params]
@@ -130,11 +127,7 @@ def check_scheduler(
         raise AssertionError(f"check_scheduler: {len(metrics)} metrics for {epochs} epochs")
     optimizer = SGD([Parameter(torch.zeros(1, dtype=torch.float64))], lr=lr)
     scheduler = cls(optimizer, **config)
-    rebuilt = cls.from_config(scheduler.get_config(), optimizer).get_config()
-    if rebuilt != scheduler.get_config():
-        raise AssertionError(
-            f"{name}.from_config(get_config()) changed the configuration: {scheduler.get_config()} -> {rebuilt}"
-        )
+    check_config_roundtrip(scheduler, config, optimizer)
     torch_optimizer = reference_optimizer([torch.zeros(1, dtype=torch.float64, requires_grad=True)], lr=lr)
     torch_scheduler = reference(torch_optimizer)
     takes_metric = "metrics" in inspect.signature(torch_scheduler.step).parameters

@@ -24,7 +24,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from minidl.core.errors import MinidlError
     from minidl.tui import recovery
     from minidl.tui.app import make_app
-    from minidl.tui.explain import explain
+    from minidl.tui.explain import could_not_open, explain
 
     path = args.file
     if args.recover:
@@ -34,8 +34,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         app = make_app(path, recovered=args.recover)
     except (MinidlError, OSError) as error:
-        where = f"could not open {path}: " if path is not None else ""
-        return _error(where + explain(error))
+        return _error(explain(error) if path is None else could_not_open(path, error))
     app.run()
     if app.exit_note:
         print(f"minidl-tui: {app.exit_note}", file=sys.stderr)

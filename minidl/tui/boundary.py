@@ -39,12 +39,8 @@ def decision_codes(model: Module, side: int, num_classes: int, dtype: torch.dtyp
     points = torch.stack(
         [x0 + (x1 - x0) * ticks.repeat(side), y0 + (y1 - y0) * ticks.flip(0).repeat_interleave(side)], 1
     )
-    was_training = model.training
-    model.eval()
-    try:
+    with model.evaluating():
         output = model.forward(points)
-    finally:
-        model.train(was_training)
     confidence, label = torch.softmax(output.double(), 1).max(1)
     chance = 1.0 / max(num_classes, 1)
     level = ((confidence.nan_to_num(chance) - chance) / max(1.0 - chance, 1e-12) * (LEVELS - 1)).round()

@@ -44,6 +44,12 @@ def explain(error: BaseException) -> str:
     return first if len(first) <= MAX_LENGTH else first[: MAX_LENGTH - 1] + "…"
 
 
+def could_not_open(path: object, error: BaseException) -> str:
+    """``could not open PATH: why``, without the path a second time when the error already starts with it."""
+    why = explain(error)
+    return f"could not open {path}: {why.removeprefix(f'{path}: ')}"
+
+
 def os_words(error: OSError) -> str:
     """``no such file``, ``permission denied``, ...: what the system said, in words, without the path."""
     words = OS_WORDS.get(error.errno or 0)

@@ -13,8 +13,6 @@ largest magnitude, NaN 0), so a view draws at most ``2 * LEVELS + 1`` colours.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 import torch
@@ -97,7 +95,7 @@ def unit_maps(model: Sequential, layer: int, side: int, box: Box = UNIT) -> Unit
     _check_layer(model, layer)
     dtype, device = model.placement()
     x = grid_points(side, dtype, box).to(device)
-    with evaluating(model):
+    with model.evaluating():
         for module in list(model)[: layer + 1]:
             x = module.forward(x)
     scale = peak(x)
@@ -134,7 +132,7 @@ def gradient_norms(model: Sequential, loss: Loss, x: torch.Tensor, targets: torc
     for p in pairs:
         p.grad = torch.zeros_like(p.value)
     try:
-        with evaluating(model):
+        with model.evaluating():
             loss.forward(model.forward(x), targets)
             model.backward(loss.backward())
         squares = torch.stack([torch.linalg.vector_norm(p.grad) for p in pairs]).double().square()
@@ -163,17 +161,6 @@ def signed_codes(values: torch.Tensor, scale: float) -> torch.Tensor:
     """int16 codes ``round(LEVELS * value / scale)`` in ``[-LEVELS, LEVELS]``; NaN is 0, infinities the ends."""
     scaled = values.detach().double().div(scale).mul(LEVELS)  # scale 0: every finite value is 0 -> NaN -> 0
     return scaled.nan_to_num(0.0, posinf=LEVELS, neginf=-LEVELS).round().clamp(-LEVELS, LEVELS).to(torch.int16)
-
-
-@contextmanager
-def evaluating(model: Module) -> Iterator[None]:
-    """Evaluation mode for the duration, then the mode the model had."""
-    was_training = model.training
-    model.eval()
-    try:
-        yield
-    finally:
-        model.train(was_training)
 
 
 def _check_layer(model: Sequential, layer: int) -> None:

@@ -17,9 +17,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-import minidl
+from minidl.components.modules.sequential import Sequential
 from minidl.core.errors import MinidlError
 from minidl.tui.explain import explain
+from minidl.workflow import files
 from minidl.workflow.recipe import default_spec
 from minidl.workflow.spec import build_trainer, copy_spec, normalize
 from minidl.workflow.trainer import Trainer
@@ -42,9 +43,7 @@ class Snapshot:
 class Session:
     """A normalised spec plus the Trainer built from it (``None`` with ``error`` set when it cannot be built)."""
 
-    def __init__(
-        self, spec: dict[str, Any], trainer: Trainer | None = None, model: minidl.Sequential | None = None
-    ) -> None:
+    def __init__(self, spec: dict[str, Any], trainer: Trainer | None = None, model: Sequential | None = None) -> None:
         self.spec = normalize(spec)
         if self.spec["training"] is None:
             self.spec["training"] = normalize(default_spec())["training"]
@@ -63,12 +62,12 @@ class Session:
         train (its output does not fit the data, say) opens with ``error`` set, so it can be fixed.
         Raises MinidlError or OSError when the file cannot be read.
         """
-        loaded = minidl.load(path)
+        loaded = files.load(path)
         if loaded.trainer_state is None:
             return cls(loaded.spec, model=loaded.model)
         return cls(loaded.spec, loaded.make_trainer())
 
-    def rebuild(self, model: minidl.Sequential | None = None) -> None:
+    def rebuild(self, model: Sequential | None = None) -> None:
         """A fresh Trainer for the spec (fresh weights unless ``model`` is given); records why it failed.
 
         Any exception counts: a plugin layer's constructor may raise anything, and an allocation may fail.
@@ -133,8 +132,7 @@ class Session:
             return
         for section, value in pending.items():
             if section == "optimizer":
-                optimizer = trainer.optimizer
-                optimizer.load_state_dict({**optimizer.state_dict(), "config": {**optimizer.get_config(), **value}})
+                trainer.optimizer.set_config(**value)
                 if trainer.spec is not None:
                     trainer.spec["training"]["optimizer"]["config"].update(value)
             else:
@@ -148,10 +146,10 @@ class Session:
         A spec needs no trainer, so even a network that cannot be built yet can be kept.
         """
         if kind == "spec":
-            minidl.save_spec(self.spec, path)
+            files.save_spec(self.spec, path)
         elif self.trainer is None:
             raise MinidlError(f"this network cannot be built ({self.error}): only its spec can be saved")
         elif kind == "checkpoint":
             self.trainer.save_checkpoint(path)
         else:
-            minidl.save(self.trainer.model, path, training=self.spec["training"])
+            files.save(self.trainer.model, path, training=self.spec["training"])

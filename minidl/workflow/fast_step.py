@@ -216,7 +216,7 @@ def _objects(model: Module, loss: Loss, optimizer: Optimizer) -> list[Any]:
 def _slots(model: Module, optimizer: Optimizer) -> list[tuple[Any, Any]]:
     """Where the step's persistent tensors live: parameter values, module buffers, optimizer state."""
     slots: list[tuple[Any, Any]] = [(p, "value") for p in model.param()]
-    slots += [(m, name) for m in model.modules() for name, _ in m.named_buffers()]
+    slots += [(m, name) for m in model.modules() for name, _ in m.named_buffers(recurse=False)]
     for buffers in optimizer.state.values():
         slots += [(buffers, i) for i in range(len(buffers or ()))]
     return slots
@@ -246,7 +246,7 @@ _MISSING = object()
 
 def _plain_values(o: Any) -> dict[str, Any]:
     """Attributes holding plain data (numbers, strings, tuples of them); ``steps`` and the learning rate are inputs."""
-    skip = ("steps", "_lr") if isinstance(o, Optimizer) else ()
+    skip = ("steps", "lr") if isinstance(o, Optimizer) else ()
     return {
         k: v
         for k, v in vars(o).items()

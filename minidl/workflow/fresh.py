@@ -69,16 +69,12 @@ def fresh_error(model: Module, dataset: Dataset, points: int, seed: int) -> Fres
         raise ConfigError(f"fresh points: expected at least 1, got {points}")
     generator = torch.Generator().manual_seed(seed)
     dtype, device = model.placement()
-    was_training = model.training
-    model.eval()
     errors = 0
-    try:
+    with model.evaluating():
         for start in range(0, points, CHUNK):
             x, y = dataset.sample(min(CHUNK, points - start), generator)
             output = model.forward(x.to(dtype=dtype, device=device))
             errors += int((output.argmax(1) != y.to(device)).sum())
-    finally:
-        model.train(was_training)
     return FreshError(errors, points, seed)
 
 

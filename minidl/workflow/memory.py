@@ -89,7 +89,7 @@ def require(needs: dict[str, int], what: str) -> None:
 
 def tensor_bytes(module: Module) -> int:
     """Bytes of a module's parameters and buffers."""
-    tensors = [p.value for p in module.param()] + [t for m in module.modules() for _, t in m.named_buffers()]
+    tensors = [p.value for p in module.param()] + [t for _, t in module.named_buffers()]
     return sum(t.numel() * t.element_size() for t in tensors)
 
 

@@ -13,8 +13,6 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
-from minidl.workflow.spec import copy_spec
-
 
 def builtin(name: str) -> str:
     """The qualified id of one of minidl's own components (``minidl:ReLU``): it means the same whatever plugins
@@ -35,22 +33,23 @@ def report_network(
     return layers
 
 
-DEFAULT_SPEC: dict[str, Any] = {
-    "model": {"layers": report_network(), "init": {"component": builtin("default"), "config": {}}, "dtype": "float32"},
-    "training": {
-        "dataset": {"component": builtin("circle"), "config": {"n_train": 1000, "n_test": 1000}},
-        "loss": {"component": builtin("CrossEntropyLoss"), "config": {}},
-        "optimizer": {"component": builtin("Adam"), "config": {"lr": 1e-2, "betas": [0.9, 0.99]}},
-        "scheduler": {"component": builtin("ReduceLROnPlateau"), "config": {"factor": 0.3, "patience": 3}},
-        "epochs": 200,
-        "batch_size": 50,
-        "seed": 0,
-    },
-}
-
-
 def default_spec(**training: Any) -> dict[str, Any]:
-    """A fresh copy of the default recipe; keyword arguments override training values (epochs, seed, ...)."""
-    spec = copy_spec(DEFAULT_SPEC)
-    spec["training"].update(training)
-    return spec
+    """The default recipe, built anew on every call (no shared dict to mutate); keyword arguments override
+    training values (epochs, seed, ...)."""
+    return {
+        "model": {
+            "layers": report_network(),
+            "init": {"component": builtin("default"), "config": {}},
+            "dtype": "float32",
+        },
+        "training": {
+            "dataset": {"component": builtin("circle"), "config": {"n_train": 1000, "n_test": 1000}},
+            "loss": {"component": builtin("CrossEntropyLoss"), "config": {}},
+            "optimizer": {"component": builtin("Adam"), "config": {"lr": 1e-2, "betas": [0.9, 0.99]}},
+            "scheduler": {"component": builtin("ReduceLROnPlateau"), "config": {"factor": 0.3, "patience": 3}},
+            "epochs": 200,
+            "batch_size": 50,
+            "seed": 0,
+            **training,
+        },
+    }

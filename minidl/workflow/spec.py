@@ -29,10 +29,9 @@ from minidl.core.module import Parameter
 from minidl.workflow import memory
 from minidl.workflow.failures import Watch, build, component_error
 from minidl.workflow.trainer import Trainer
+from minidl.workflow.training_limits import TRAINING_LIMITS
 
-DTYPES: dict[str, torch.dtype] = {"float32": torch.float32, "float64": torch.float64}
-TRAINING_INTS = {"epochs": (1, 10_000_000), "batch_size": (1, 100_000_000), "seed": (0, 2**63 - 1)}
-"""The integer training settings and their inclusive ranges."""
+MODEL_DTYPES: dict[str, torch.dtype] = {"float32": torch.float32, "float64": torch.float64}
 _INT64 = (-(2**63), 2**63 - 1)
 
 
@@ -71,7 +70,7 @@ def _check_numbers(cls: type, config: dict[str, Any], dtype: str, where: str) ->
 
     The declared bounds allow what torch cannot take: an lr of 1e39 in float32, an in_features of 1e23.
     """
-    largest = torch.finfo(DTYPES[dtype]).max
+    largest = torch.finfo(MODEL_DTYPES[dtype]).max
     for field in schema_of(cls):
         value = config[field.name]
         for number in value if isinstance(value, tuple) else (value,):
@@ -92,8 +91,8 @@ def normalize(spec: Any, where: str = "spec") -> dict[str, Any]:
     if not isinstance(layers, list) or not layers:
         raise ConfigError(f"{where}.model.layers: expected a non-empty list of layers")
     dtype = model.get("dtype", "float32")
-    if not isinstance(dtype, str) or dtype not in DTYPES:
-        raise ConfigError(f"{where}.model.dtype: expected one of {', '.join(DTYPES)}, got {dtype!r}")
+    if not isinstance(dtype, str) or dtype not in MODEL_DTYPES:
+        raise ConfigError(f"{where}.model.dtype: expected one of {', '.join(MODEL_DTYPES)}, got {dtype!r}")
     out_model = {
         "layers": [
             normalize_component("module", layer, f"{where}.model.layers[{i}]", dtype) for i, layer in enumerate(layers)
@@ -107,7 +106,7 @@ def normalize(spec: Any, where: str = "spec") -> dict[str, Any]:
     if training is None:
         return {"model": out_model, "training": None}
     t_where = f"{where}.training"
-    keys = {"dataset", "loss", "optimizer", "scheduler", *TRAINING_INTS}
+    keys = {"dataset", "loss", "optimizer", "scheduler", *TRAINING_LIMITS}
     training = _mapping(training, t_where, keys, keys - {"scheduler"})
     out_training: dict[str, Any] = {
         key: None
@@ -115,11 +114,11 @@ def normalize(spec: Any, where: str = "spec") -> dict[str, Any]:
         else normalize_component(key, training[key], f"{t_where}.{key}", dtype)
         for key in ("dataset", "loss", "optimizer", "scheduler")
     }
-    for key, (low, high) in TRAINING_INTS.items():
-        value = training[key]
-        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            raise ConfigError(f"{t_where}.{key}: expected an int in [{low}, {high}], got {value!r}")
-        out_training[key] = value
+    for key, limit in TRAINING_LIMITS.items():
+        problem = limit.problem(training[key])
+        if problem:
+            raise ConfigError(f"{t_where}.{key}: {problem}")
+        out_training[key] = training[key]
     return {"model": out_model, "training": out_training}
 
 
@@ -134,7 +133,7 @@ def build_model(spec: dict[str, Any], *, seed: int | None = None) -> Sequential:
 
 
 def _weight_bytes(spec: dict[str, Any]) -> int:
-    return memory.weight_bytes(spec["model"]["layers"], DTYPES[spec["model"]["dtype"]])
+    return memory.weight_bytes(spec["model"]["layers"], MODEL_DTYPES[spec["model"]["dtype"]])
 
 
 def _fresh_model(spec: dict[str, Any], seed: int | None) -> Sequential:
@@ -142,7 +141,7 @@ def _fresh_model(spec: dict[str, Any], seed: int | None) -> Sequential:
         torch.manual_seed(seed)
     layers = [build("module", ref, f"spec.model.layers[{i}]") for i, ref in enumerate(spec["model"]["layers"])]
     model = Sequential(*layers)
-    model.to(dtype=DTYPES[spec["model"]["dtype"]])
+    model.to(dtype=MODEL_DTYPES[spec["model"]["dtype"]])
     init = spec["model"]["init"]
     initializer = build("initializer", init, "spec.model.init")
     for i, layer in enumerate(model):
@@ -166,7 +165,7 @@ def build_trainer(spec: dict[str, Any], model: Sequential | None = None, *, comp
     if training is None:
         raise ConfigError("spec.training: this spec has no training setup (dataset, loss, optimizer, ...)")
     seed = training["seed"]
-    dtype, device = (DTYPES[spec["model"]["dtype"]], torch.device("cpu")) if model is None else model.placement()
+    dtype, device = (MODEL_DTYPES[spec["model"]["dtype"]], torch.device("cpu")) if model is None else model.placement()
     check_update(training["optimizer"], dtype, device)
     dataset = build("dataset", training["dataset"], "spec.training.dataset")
     needs = {"data": memory.data_bytes(dataset, dtype)}
@@ -226,9 +225,8 @@ def layer_shapes(model: Sequential, width: int, hint: str = "") -> list[tuple[in
     """
     dtype, device = model.placement()
     x = torch.zeros(2, width, dtype=dtype, device=device)
-    was_training, shapes = model.training, []
-    model.eval()
-    try:
+    shapes = []
+    with model.evaluating():
         for i, layer in enumerate(model):
             try:
                 x = layer.forward(x)
@@ -237,8 +235,6 @@ def layer_shapes(model: Sequential, width: int, hint: str = "") -> list[tuple[in
             except Exception as error:
                 raise component_error("module", layer, f"spec.model.layers[{i}]", "forward", error) from error
             shapes.append(tuple(x.shape))
-    finally:
-        model.train(was_training)
     return shapes
 
 

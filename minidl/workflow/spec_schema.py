@@ -13,7 +13,8 @@ from urllib.parse import quote
 
 from minidl import registry
 from minidl.version import __version__
-from minidl.workflow.spec import DTYPES, TRAINING_INTS
+from minidl.workflow.spec import MODEL_DTYPES
+from minidl.workflow.training_limits import TRAINING_LIMITS
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 LIMITS = (
@@ -122,14 +123,17 @@ def _model() -> dict[str, Any]:
         "properties": {
             "layers": {"type": "array", "minItems": 1, "items": {"$ref": _ref("module")}},
             "init": {"$ref": _ref("initializer"), "default": {"component": "default", "config": {}}},
-            "dtype": {"enum": list(DTYPES), "default": "float32"},
+            "dtype": {"enum": list(MODEL_DTYPES), "default": "float32"},
         },
     }
 
 
 def _training() -> dict[str, Any]:
     components = {kind: {"$ref": _ref(kind)} for kind in ("dataset", "loss", "optimizer")}
-    integers = {key: {"type": "integer", "minimum": low, "maximum": high} for key, (low, high) in TRAINING_INTS.items()}
+    integers = {
+        key: {"type": "integer", "minimum": limit.low, "maximum": limit.high, "description": limit.help}
+        for key, limit in TRAINING_LIMITS.items()
+    }
     return {
         "type": "object",
         "additionalProperties": False,

@@ -30,6 +30,7 @@ from minidl.core.errors import ConfigError, TrainingDiverged
 from minidl.core.module import Module
 from minidl.workflow.failures import Watch, Watched
 from minidl.workflow.fast_step import CompiledStep, compile_requested, train_step
+from minidl.workflow.training_limits import TRAINING_LIMITS
 
 
 @dataclass(frozen=True)
@@ -84,10 +85,10 @@ class Trainer:
         spec: dict[str, Any] | None = None,
         compile: bool | None = None,
     ) -> None:
-        if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
-            raise ConfigError(f"Trainer: epochs must be an int >= 1, got {epochs!r}")
-        if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
-            raise ConfigError(f"Trainer: batch_size must be an int >= 1, got {batch_size!r}")
+        for key, value in (("epochs", epochs), ("batch_size", batch_size), ("seed", seed)):
+            problem = TRAINING_LIMITS[key].problem(value)
+            if problem:
+                raise ConfigError(f"Trainer: {key}: {problem}")
         dtype, device = model.placement()
         self.model, self.loss, self.optimizer, self.scheduler = model, loss, optimizer, scheduler
         self.epochs, self.batch_size, self.seed = epochs, batch_size, seed
@@ -193,12 +194,11 @@ class Trainer:
         return self.compiled_step
 
     def evaluate(self, x: torch.Tensor, targets: torch.Tensor, labels: torch.Tensor) -> tuple[float, float]:
-        """Loss and error rate of the model on one set, in evaluation mode."""
-        self.model.eval()
-        output = self.model.forward(x)
+        """Loss and error rate of the model on one set, in evaluation mode (the model's modes are restored)."""
+        with self.model.evaluating():
+            output = self.model.forward(x)
         value = float(self.loss.forward(output, targets))
         error = float((output.argmax(1) != labels).double().mean())
-        self.model.train()
         return value, error
 
     def scores(self) -> dict[str, float]:

@@ -16,6 +16,8 @@ BAD_OPTIONS = [
     ("train", "--epochs", "many"),
     ("train", "--batch-size", "-3"),
     ("train", "--seed", "-1"),
+    ("train", "--epochs", "10000001"),  # the spec's own limit, refused by the parser before any work
+    ("resume", "x.minidl", "--epochs", "10000001"),
     ("train", "--lr", "-1"),
     ("train", "--lr", "nan"),
     ("train", "--every", "0"),

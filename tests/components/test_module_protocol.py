@@ -139,3 +139,45 @@ def test_sequential_is_a_list_of_modules() -> None:
     assert isinstance(model[1:3], minidl.Sequential) and len(model[1:3]) == 2
     with pytest.raises(minidl.ConfigError, match="Sequential: item 1 is int"):
         minidl.Sequential(minidl.ReLU(), 3)
+
+
+def test_evaluating_switches_to_eval_and_restores_each_mode_even_after_an_error() -> None:
+    model = minidl.Sequential(minidl.Linear(2, 3), minidl.Dropout(0.5), minidl.Linear(3, 2))
+    model[1].eval()
+    with pytest.raises(minidl.ShapeError), model.evaluating() as same:
+        assert same is model and not any(m.training for m in model.modules())
+        model(torch.zeros(1, 5))
+    assert [m.training for m in model.modules()] == [True, True, False, True]
+
+
+class Block(minidl.Module):
+    """Sub-modules held as attributes, and a buffer: PyTorch names them ``first.weight``, ``count``."""
+
+    buffer_names = ("count",)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.first, self.act, self.second = minidl.Linear(3, 4), minidl.ReLU(), minidl.Linear(4, 2, bias=False)
+        self.count = torch.zeros(2)
+
+    def children(self) -> list[minidl.Module]:
+        return [self.first, self.act, self.second]
+
+
+class TorchBlock(torch.nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.first, self.act, self.second = torch.nn.Linear(3, 4), torch.nn.ReLU(), torch.nn.Linear(4, 2, bias=False)
+        self.register_buffer("count", torch.zeros(2))
+
+
+def test_names_are_pytorchs_recursive_dotted_names() -> None:
+    """named_children/named_modules/named_parameters/named_buffers name what torch.nn names, as torch.nn does."""
+    ours = minidl.Sequential(minidl.Linear(2, 3), Block())
+    theirs = torch.nn.Sequential(torch.nn.Linear(2, 3), TorchBlock())
+    for method in ("named_children", "named_modules", "named_parameters", "named_buffers"):
+        assert [n for n, _ in getattr(ours, method)()] == [n for n, _ in getattr(theirs, method)()], method
+    named = [n for n, _ in ours[1].named_parameters("layers.1")]
+    assert named == ["layers.1.first.weight", "layers.1.first.bias", "layers.1.second.weight"]
+    assert ours.named_parameters(recurse=False) == [] and ours[1].named_buffers(recurse=False)[0][0] == "count"
+    assert [p for _, p in ours.named_parameters()] == ours.param()

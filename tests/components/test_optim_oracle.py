@@ -40,13 +40,17 @@ def test_adam(config: dict) -> None:
     check_optimizer(minidl.Adam, config, lambda p: torch.optim.Adam(p, **config), steps=60)
 
 
-def test_lr_is_readable_and_writable_and_validated() -> None:
+def test_lr_is_live_configuration_changed_by_set_config() -> None:
     opt = minidl.SGD([minidl.Parameter(torch.zeros(2))], lr=0.1)
     assert opt.lr == 0.1
-    opt.lr = 0.5
-    assert opt.lr == 0.5 and opt.get_config()["lr"] == 0.5
-    with pytest.raises(minidl.ConfigError, match="learning rate must be a number >= 0"):
-        opt.lr = -1.0
+    opt.set_config(lr=0.5)
+    assert opt.lr == 0.5 and opt.get_config()["lr"] == 0.5 and repr(opt).startswith("SGD(lr=0.5,")
+    with pytest.raises(minidl.ConfigError, match=r"^SGD: parameter 'lr': expected float >= 0, got -1.0"):
+        opt.set_config(lr=-1.0)
+    assert opt.lr == 0.5
+    opt.lr = -1.0  # a plain assignment is the object's value too: refused where it would be saved
+    with pytest.raises(minidl.ConfigError, match=r"^SGD\.lr: expected float >= 0, got -1.0"):
+        opt.state_dict()
     with pytest.raises(minidl.ConfigError, match=r"SGD: parameter 'lr'.*>= 0"):
         minidl.SGD([minidl.Parameter(torch.zeros(2))], lr=-0.1)
     with pytest.raises(minidl.ConfigError, match=r"Adam: parameter 'betas'"):

@@ -8,9 +8,21 @@ import pytest
 import torch
 
 import minidl
-from minidl.plugin import Dataset, DataSplit, Initializer, Loss, Module, Parameter, ShapeError, fans, require_forward
+from minidl.plugin import (
+    Dataset,
+    DataSplit,
+    Elementwise,
+    Initializer,
+    Loss,
+    Module,
+    Parameter,
+    ShapeError,
+    fans,
+    require_forward,
+)
 from minidl.testing import (
     check_call_order,
+    check_config_roundtrip,
     check_dataset,
     check_finite_differences,
     check_grad_accumulation,
@@ -199,6 +211,53 @@ def test_kit_asks_a_module_with_weights_to_refuse_another_width():
     with pytest.raises(AssertionError, match="accepted an input of width 4, but its width is 3"):
         check_wrong_inputs(AnyWidthScale, {}, (5, 3))
     check_wrong_inputs(AnyWidthScale, {}, (5, 3), fixed_width=False)
+
+
+class Scaled(Elementwise):
+    def __init__(self, alpha: float = 1.0) -> None:
+        super().__init__()
+        self.alpha = alpha
+
+    def function(self, x):
+        return self.alpha * x
+
+    def derivative(self, x, out):
+        return torch.full_like(x, self.alpha)
+
+
+class ScaleKeptElsewhere(Elementwise):
+    """Keeps its declared value under another name: get_config cannot find it."""
+
+    def __init__(self, alpha: float = 1.0) -> None:
+        super().__init__()
+        self._alpha = alpha
+
+    def function(self, x):
+        return self._alpha * x
+
+
+class ConfigCapturedWhenBuilt(Scaled):
+    """Reports the configuration it was built with, not the one it runs with (minidl's own mistake, once)."""
+
+    def __init__(self, alpha: float = 1.0) -> None:
+        super().__init__(alpha)
+        self._built = {"alpha": alpha}
+
+    def get_config(self):
+        return dict(self._built)
+
+
+@pytest.mark.parametrize(
+    ("cls", "message"),
+    [
+        (ScaleKeptElsewhere, r"check_config_roundtrip: ScaleKeptElsewhere raised ConfigError: .*not an attribute"),
+        (ConfigCapturedWhenBuilt, r"reports alpha=2.0 after set_config\(alpha=3.0\): keep each declared value"),
+    ],
+)
+def test_kit_catches_configuration_that_is_not_the_objects(cls: type[Module], message: str) -> None:
+    check_config_roundtrip(Scaled(alpha=2.0), {"alpha": 2.0})
+    with pytest.raises(AssertionError, match=message):
+        check_config_roundtrip(cls(alpha=2.0), {"alpha": 2.0})
 
 
 class HalfGradientMSE(minidl.MSELoss):

@@ -85,6 +85,22 @@ INVALID_REGISTRATION = """
         register(dict)
 """
 
+UNDECLARED_PARAMETER = """
+    import minidl
+    from minidl.registry import hookimpl
+
+    class Scaled(minidl.Module):
+        def __init__(self, alpha=1.0):  # no type hint: a file would silently reload it as 1.0
+            super().__init__()
+            self.alpha = alpha
+        def forward(self, x): return self.alpha * x
+        def backward(self, g): return self.alpha * g
+
+    @hookimpl
+    def register_modules(register):
+        register(Scaled)
+"""
+
 OLD_API = """
     from minidl.registry import hookimpl
     MINIDL_PLUGIN_API = 0

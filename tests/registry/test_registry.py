@@ -12,6 +12,7 @@ import torch
 
 import minidl
 from minidl import registry
+from minidl.registry.catalog import make_entry
 from tests.registry import fake_plugins as fp
 
 
@@ -91,9 +92,10 @@ def test_a_good_plugin_is_found_everywhere(plugin_dir: Path) -> None:
         (fp.IMPORT_FAILS, "failed", "ImportError: broken on purpose"),
         (fp.HOOK_FAILS, "failed", "RuntimeError: the loss hook exploded"),
         (fp.INVALID_REGISTRATION, "failed", "expected a subclass of minidl.components.optim.optimizer.Optimizer"),
+        (fp.UNDECLARED_PARAMETER, "failed", "in the module hook: constructor parameter 'alpha' is not declared"),
         (fp.OLD_API, "incompatible", "written for minidl plugin API 0, this minidl supports API 1"),
     ],
-    ids=["import", "hook", "registration", "api-version"],
+    ids=["import", "hook", "registration", "undeclared-parameter", "api-version"],
 )
 def test_a_broken_plugin_is_reported_and_skipped(
     plugin_dir: Path, monkeypatch, source: str, status: str, error: str
@@ -165,3 +167,35 @@ def test_source_checkout_fallback_finds_the_builtins(tmp_path: Path) -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["minidl", "True"]
+
+
+class UntypedDecay(minidl.Optimizer):
+    def __init__(self, params, lr: float = 0.1, decay=0.5) -> None:
+        super().__init__(params, lr)
+        self.decay = decay
+
+
+class ReaderOfNothing(minidl.Module):
+    config_readers = {"width": lambda m: 3}
+
+
+@pytest.mark.parametrize(
+    ("kind", "cls", "message"),
+    [
+        ("optimizer", UntypedDecay, r"constructor parameter 'decay' is not declared.*runtime arguments: params\)$"),
+        ("module", ReaderOfNothing, r"config_readers names 'width', which is not a declared parameter$"),
+    ],
+    ids=["untyped", "reader-of-nothing"],
+)
+def test_registration_refuses_what_files_could_not_keep(kind: str, cls: type, message: str) -> None:
+    """A parameter without a declaration would reload as its default: refused at registration, named."""
+    where = rf"^dist: register\({cls.__name__}\) in the {kind} hook: "
+    with pytest.raises(registry.InvalidRegistration, match=where + message):
+        make_entry(kind, cls, None, "dist", "1.0")
+
+
+def test_runtime_arguments_of_each_kind_are_not_configuration() -> None:
+    """An optimizer's params, a scheduler's optimizer and a module's dtype/device pass registration unnamed."""
+    for kind, cls in (("optimizer", minidl.SGD), ("scheduler", minidl.ReduceLROnPlateau), ("module", minidl.Linear)):
+        make_entry(kind, cls, None, "dist", "1.0")
+        assert not {"params", "optimizer", "dtype", "device"} & {f.name for f in registry.fields(kind, cls.__name__)}

@@ -15,6 +15,7 @@ from minidl.tui import main
 from minidl.tui.screens.choice import Choice
 from minidl.tui.screens.file_dialog import FileDialog
 from minidl.tui.session import Session
+from minidl.workflow import files
 from tests.tui.conftest import SIZE, open_file, save_as, settle, status, tui
 
 SPECS = Path(__file__).resolve().parents[2] / "specs"
@@ -35,9 +36,9 @@ async def test_missing_and_unreadable_files_get_plain_messages(tmp_path, monkeyp
         assert problem(app) == f"there is no file {tmp_path / 'missing.minidl'}"
         await pilot.press("escape")
         await open_file(app, pilot, str(garbage))
-        assert status(app).startswith(f"could not open {garbage}: ")
+        assert status(app).startswith(f"could not open {garbage}: not a minidl file")  # the path said once
         denied = PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(garbage))
-        monkeypatch.setattr(minidl, "load", lambda path: (_ for _ in ()).throw(denied))
+        monkeypatch.setattr(files, "load", lambda path: (_ for _ in ()).throw(denied))
         await open_file(app, pilot, str(garbage))
         assert status(app) == f"could not open {garbage}: permission denied"
         assert app.main.session.trainer is trainer  # the current work is kept

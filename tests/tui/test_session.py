@@ -7,7 +7,7 @@ from tests.tui.conftest import small_spec
 def test_optimizer_values_apply_live_and_only_those_edited() -> None:
     session = Session(small_spec(epochs=5))
     trainer = session.trainer
-    trainer.optimizer.lr = 0.0005  # as a scheduler would
+    trainer.optimizer.set_config(lr=0.0005)  # as a scheduler does
     before = trainer.optimizer.betas
     config = dict(session.value("optimizer")["config"], betas=(0.8, 0.9))
     assert session.change("optimizer", {"component": "Adam", "config": config})

@@ -94,7 +94,7 @@ def test_float32_dropout_sgd_and_a_changed_configuration() -> None:
 
     def new_momentum(epoch: int, optimizer: minidl.Optimizer) -> None:
         if epoch == 1:
-            optimizer.load_state_dict({**optimizer.state_dict(), "config": {**optimizer.get_config(), "momentum": 0.5}})
+            optimizer.set_config(momentum=0.5)
 
     eager, fast = build(), build()
     compiled = CompiledStep(*fast)

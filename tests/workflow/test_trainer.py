@@ -22,7 +22,7 @@ def test_history_and_callbacks() -> None:
     assert [m.epoch for m in history] == list(range(1, 7)) and seen == history and trainer.done
     for m in history:
         assert 0 <= m.train_error <= 1 and 0 <= m.test_error <= 1 and m.seconds > 0
-        assert 0 < m.lr <= minidl.DEFAULT_SPEC["training"]["optimizer"]["config"]["lr"]
+        assert 0 < m.lr <= minidl.default_spec()["training"]["optimizer"]["config"]["lr"]
         assert all(isinstance(v, (int, float)) for v in m.as_dict().values())
 
 
@@ -90,5 +90,17 @@ def test_default_recipe_short_run_learns_the_circle() -> None:
 
 def test_trainer_rejects_bad_settings() -> None:
     trainer = minidl.build_trainer(small_spec())
-    with pytest.raises(minidl.ConfigError, match="batch_size must be an int >= 1"):
+    with pytest.raises(minidl.ConfigError, match=r"^Trainer: batch_size: expected an int in \[1, 100000000\], got 0$"):
         minidl.Trainer(trainer.model, trainer.loss, trainer.optimizer, trainer.data, batch_size=0)
+
+
+def test_evaluating_leaves_every_module_in_the_mode_it_had() -> None:
+    """Scores are taken in evaluation mode; afterwards a loaded model (in evaluation mode) is still in it."""
+    trainer = minidl.build_trainer(small_spec())
+    model = trainer.model.eval()
+    trainer.scores()
+    assert not any(m.training for m in model.modules())
+    model.train()
+    model[1].eval()  # a mixed state (one layer frozen by hand) comes back as it was
+    trainer.scores()
+    assert [m.training for m in model] == [True, False, *[True] * (len(model) - 2)]

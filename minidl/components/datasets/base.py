@@ -51,9 +51,6 @@ class Dataset(Configurable):
     def load(self, seed: int) -> DataSplit:
         raise NotImplementedError
 
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}({', '.join(f'{k}={v!r}' for k, v in self.get_config().items())})"
-
 
 class SampledDataset(Dataset):
     """A data set of independent labelled points: ``n_train`` then ``n_test`` drawn by ``sample``.

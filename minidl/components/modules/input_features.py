@@ -92,6 +92,8 @@ class InputFeatures(Module):
     """
 
     in_features = 2
+    config_readers = {f.name: lambda m, name=f.name: any(c.name == name for c in m.features) for f in FEATURES}
+    """Each switch is read from ``features``, the features the forward computes."""
 
     def __init__(
         self,
@@ -104,9 +106,8 @@ class InputFeatures(Module):
         sin_x2: Annotated[bool, _switch("sin_x2")] = False,
     ) -> None:
         super().__init__()
-        self.x1, self.x2, self.x1_squared, self.x2_squared = x1, x2, x1_squared, x2_squared
-        self.x1_times_x2, self.sin_x1, self.sin_x2 = x1_times_x2, sin_x1, sin_x2
-        self.features = tuple(f for f in FEATURES if getattr(self, f.name))
+        switches = (x1, x2, x1_squared, x2_squared, x1_times_x2, sin_x1, sin_x2)
+        self.features = tuple(f for f, on in zip(FEATURES, switches) if on)
         if not self.features:
             raise ConfigError(f"InputFeatures: choose at least one feature ({', '.join(f.name for f in FEATURES)})")
         self._identity = [f.name for f in self.features] == ["x1", "x2"]  # the default: no work either way

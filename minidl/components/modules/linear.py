@@ -16,6 +16,8 @@ from minidl.core.module import Module, Parameter, require_forward
 class Linear(Module):
     """Affine map from ``in_features`` to ``out_features``, initialised like PyTorch's ``nn.Linear``."""
 
+    config_readers = {"bias": lambda layer: layer.bias is not None}  # the flag is whether the bias Parameter exists
+
     def __init__(
         self,
         in_features: Annotated[int, Param(ge=1, help="width of the input")],
@@ -54,9 +56,6 @@ class Linear(Module):
         if self.bias is not None:
             self.bias.grad.add_(grad_output.sum(0))
         return grad_output.mm(self.weight.value)
-
-    def extra_repr(self) -> str:
-        return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"
 
     def lower_onnx(self, graph: OnnxGraph, x: str) -> str:
         """One ``Gemm`` node: ``x W^T + b`` (``transB``: the weight is stored out x in, as here)."""

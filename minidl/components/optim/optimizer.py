@@ -23,8 +23,12 @@ from minidl.core.module import Parameter
 
 
 class Optimizer(Configurable):
-    """Base class. Subclasses name their per-parameter buffers in ``state_names`` and write ``step``."""
+    """Base class. Subclasses name their per-parameter buffers in ``state_names`` and write ``step``.
 
+    The learning rate is ``lr``: schedulers and the TUI change it between steps with ``set_config(lr=...)``.
+    """
+
+    runtime_arguments = ("params",)
     state_names: tuple[str, ...] = ()
 
     def __init__(self, params: Iterable[Parameter], lr: float) -> None:
@@ -41,29 +45,16 @@ class Optimizer(Configurable):
         self.steps = 0
         self.state: dict[str, list[torch.Tensor] | None] = dict.fromkeys(self.state_names)
 
-    @property
-    def lr(self) -> float:
-        """The learning rate; writable (schedulers and the TUI change it between steps)."""
-        return self._lr
-
-    @lr.setter
-    def lr(self, value: float) -> None:
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not value >= 0.0:
-            raise ConfigError(f"{type(self).__name__}: learning rate must be a number >= 0, got {value!r}")
-        self._lr = float(value)
-        if "_config" in self.__dict__ and "lr" in self._config:
-            self._config["lr"] = self._lr
-
     @contextmanager
     def tensor_scalars(self, lr: torch.Tensor, steps: torch.Tensor) -> Iterator[None]:
         """Within the block ``self.lr`` is ``lr`` and ``self.steps`` is ``steps``, 0-d tensors (``steps += 1`` then
         updates the tensor in place); the Python numbers come back unchanged afterwards."""
-        saved = self._lr, self.steps
-        self._lr, self.steps = lr, steps  # type: ignore[assignment]
+        saved = self.lr, self.steps
+        self.lr, self.steps = lr, steps  # type: ignore[assignment]
         try:
             yield
         finally:
-            self._lr, self.steps = saved
+            self.lr, self.steps = saved
 
     def values(self) -> list[torch.Tensor]:
         return [p.value for p in self.params]
@@ -100,9 +91,7 @@ class Optimizer(Configurable):
                 continue
             if len(tensors) != len(self.params) or any(t.shape != p.value.shape for t, p in zip(tensors, self.params)):
                 raise ConfigError(f"{name}.load_state_dict: buffer {key!r} does not match the parameters' shapes")
-        for key, value in config.items():
-            setattr(self, key, value)
-        self._config = config
+        self.set_config(**config)
         self.steps = int(state["steps"])
         self.state = {
             k: None
@@ -110,10 +99,6 @@ class Optimizer(Configurable):
             else [t.to(dtype=p.value.dtype, device=p.value.device).clone() for t, p in zip(v, self.params)]
             for k, v in buffers.items()
         }
-
-    def __repr__(self) -> str:
-        config = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
-        return f"{type(self).__name__}({config})"
 
 
 def scale_add_(tensors: list[torch.Tensor], others: list[torch.Tensor], scale: float | torch.Tensor) -> None:

@@ -31,7 +31,7 @@ from minidl.tui import recovery
 from minidl.tui.boundary import sample_points, view_box
 from minidl.tui.commands import BINDINGS
 from minidl.tui.config import TuiConfig
-from minidl.tui.explain import explain
+from minidl.tui.explain import could_not_open, explain
 from minidl.tui.guard import guarded
 from minidl.tui.messages import Progress, TrainingStopped
 from minidl.tui.naming import layer_label
@@ -427,7 +427,7 @@ class MainScreen(Screen[None]):
         try:
             session = Session.open(path)
         except (MinidlError, OSError) as error:
-            self._say(f"could not open {path}: {explain(error)}", error=True)
+            self._say(could_not_open(path, error), error=True)
             return False
         self._record(f"{Path(path).name} opened")
         self.session, self.path, self.invalid = session, save_path_for(path), {}

@@ -18,7 +18,8 @@ from textual.widgets import Static
 from minidl.core.config import Field
 from minidl.tui.widgets.component_picker import ComponentPicker
 from minidl.tui.widgets.fields_form import FieldsForm
-from minidl.workflow.spec import DTYPES
+from minidl.workflow.spec import MODEL_DTYPES
+from minidl.workflow.training_limits import TRAINING_LIMITS
 
 PICKERS = (  # (section, registry kind, label, optional)
     ("dataset", "dataset", "data", False),
@@ -28,10 +29,8 @@ PICKERS = (  # (section, registry kind, label, optional)
     ("init", "initializer", "init", False),
 )
 RUN_FIELDS = (
-    Field("epochs", "int", ge=1, help="epochs to train in all; raise it to go on after the end"),
-    Field("batch_size", "int", ge=1, help="points per optimizer step"),
-    Field("seed", "int", ge=0, help="seeds the weights, the data and the shuffling"),
-    Field("dtype", "str", choices=tuple(DTYPES), help="floating-point type of weights and data"),
+    *(Field(name, "int", ge=limit.low, le=limit.high, help=limit.help) for name, limit in TRAINING_LIMITS.items()),
+    Field("dtype", "str", choices=tuple(MODEL_DTYPES), help="floating-point type of weights and data"),
 )
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from minidl.core.config import config_text
 from minidl.core.errors import ConfigError, MinidlError
 from minidl.workflow.recipe import builtin, default_spec, report_network
 from minidl.workflow.spec import normalize
@@ -217,7 +218,7 @@ def _text(ref: dict[str, Any] | None) -> str:
     """``Adam(lr=0.01, betas=[0.9, 0.99])``: a component reference as a reader writes it."""
     if ref is None:
         return "no scheduler"
-    return f"{_name(ref)}(" + ", ".join(f"{k}={v}" for k, v in ref.get("config", {}).items()) + ")"
+    return f"{_name(ref)}({config_text(ref.get('config', {}))})"
 
 
 def _name(ref: dict[str, Any]) -> str:

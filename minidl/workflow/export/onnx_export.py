@@ -88,7 +88,7 @@ def _place(index: int, layer: Module) -> str:
 def _dtype(model: Module, requested: torch.dtype | None) -> torch.dtype:
     """The model's one floating-point dtype (its parameters' and buffers'), refused unless ONNX export supports it."""
     tensors: list[Any] = [p.value for p in model.param()]
-    tensors += [t for m in model.modules() for _, t in m.named_buffers() if t.is_floating_point()]
+    tensors += [t for _, t in model.named_buffers() if t.is_floating_point()]
     dtypes = {t.dtype for t in tensors} | ({requested} if requested else set()) or {torch.float32}
     if len(dtypes) > 1 or next(iter(dtypes)) not in _DTYPES:
         raise ExportError(

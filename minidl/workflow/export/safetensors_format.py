@@ -25,7 +25,7 @@ from minidl.workflow.files.checks import child, expect_int, expect_list, expect_
 from minidl.workflow.files.format import MAX_DIMS
 from minidl.workflow.files.tensors import _swap_bytes
 
-DTYPES: dict[str, torch.dtype] = {
+SAFETENSORS_DTYPES: dict[str, torch.dtype] = {
     "BOOL": torch.bool,
     "U8": torch.uint8,
     "I8": torch.int8,
@@ -38,7 +38,7 @@ DTYPES: dict[str, torch.dtype] = {
     "F64": torch.float64,
 }
 """The dtypes a ``.minidl`` file allows, by their safetensors names."""
-DTYPE_NAMES = {v: k for k, v in DTYPES.items()}
+SAFETENSORS_NAMES = {v: k for k, v in SAFETENSORS_DTYPES.items()}
 
 MAX_HEADER_BYTES = 100_000_000
 """The safetensors library's own cap on the JSON header."""
@@ -92,11 +92,12 @@ def write(file: BinaryIO, tensors: Mapping[str, torch.Tensor], metadata: Mapping
     header: dict[str, Any] = {METADATA: dict(metadata)}
     offset = 0
     for name, tensor in tensors.items():
-        if tensor.dtype not in DTYPE_NAMES:
-            raise ConfigError(f"tensor {name!r}: dtype {tensor.dtype} cannot be saved (allowed: {', '.join(DTYPES)})")
+        if tensor.dtype not in SAFETENSORS_NAMES:
+            allowed = ", ".join(SAFETENSORS_DTYPES)
+            raise ConfigError(f"tensor {name!r}: dtype {tensor.dtype} cannot be saved (allowed: {allowed})")
         size = tensor.numel() * tensor.element_size()
         header[name] = {
-            "dtype": DTYPE_NAMES[tensor.dtype],
+            "dtype": SAFETENSORS_NAMES[tensor.dtype],
             "shape": list(tensor.shape),
             "data_offsets": [offset, offset + size],
         }
@@ -150,8 +151,8 @@ def _metadata(value: Any, where: str) -> dict[str, str]:
 def _entry(value: Any, where: str, file: BinaryIO, data_start: int) -> Entry:
     entry = expect_map(value, where, _ENTRY_KEYS)
     name = expect_str(entry["dtype"], f"{where}.dtype")
-    if name not in DTYPES:
-        raise SpecError(f"{where}.dtype: expected one of {', '.join(DTYPES)}, got {name!r}")
+    if name not in SAFETENSORS_DTYPES:
+        raise SpecError(f"{where}.dtype: expected one of {', '.join(SAFETENSORS_DTYPES)}, got {name!r}")
     dims = expect_list(entry["shape"], f"{where}.shape")
     if len(dims) > MAX_DIMS:
         raise SpecError(f"{where}.shape: expected at most {MAX_DIMS} dimensions, got {len(dims)}")
@@ -164,12 +165,12 @@ def _entry(value: Any, where: str, file: BinaryIO, data_start: int) -> Entry:
     begin, end = (expect_int(o, f"{where}.data_offsets[{i}]") for i, o in enumerate(offsets))
     if end < begin:
         raise SpecError(f"{where}.data_offsets: {offsets} ends before it begins")
-    size = count * torch.empty((), dtype=DTYPES[name]).element_size()
+    size = count * torch.empty((), dtype=SAFETENSORS_DTYPES[name]).element_size()
     if end - begin != size:
         raise SpecError(
             f"{where}.data_offsets: {offsets} holds {end - begin} bytes, but shape {dims} of {name} needs {size}"
         )
-    return Entry(where, DTYPES[name], tuple(dims), data_start + begin, size, file)
+    return Entry(where, SAFETENSORS_DTYPES[name], tuple(dims), data_start + begin, size, file)
 
 
 def _check_layout(entries: dict[str, Entry], data_start: int, data_size: int, where: str) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any, NoReturn
 
 from minidl import registry
@@ -37,6 +39,16 @@ def show(value: Any) -> str:
 
 def fail(where: str, expected: str, value: Any) -> NoReturn:
     raise SpecError(f"{where}: expected {expected}, got {show(value)}")
+
+
+@contextmanager
+def as_spec_error(where: str = "") -> Iterator[None]:
+    """A ConfigError raised inside leaves as a SpecError at ``where`` (a place in the file): what a component or
+    the spec refuses is, in a file, one more way of the file being malformed."""
+    try:
+        yield
+    except ConfigError as error:
+        raise SpecError(f"{where}: {error}" if where else str(error)) from None
 
 
 def expect_map(
@@ -87,12 +99,13 @@ def create(kind: str, ref: dict[str, Any], where: str, *runtime_args: Any) -> An
     The configuration passed the declared checks, but a constructor may still refuse it (a combination
     of values, or sizes torch cannot make): for a file, that is one more way of being malformed.
     """
-    try:
-        return registry.create(kind, ref["component"], *runtime_args, where=f"{where}.config", **ref["config"])
-    except ConfigError as error:
-        raise SpecError(f"{where}: {error}") from None
-    except Exception as error:
-        raise SpecError(
-            f"{where}: {ref['component']} cannot be built with this configuration "
-            f"({type(error).__name__}: {str(error).splitlines()[0]})"
-        ) from None
+    with as_spec_error(where):
+        try:
+            return registry.create(kind, ref["component"], *runtime_args, where=f"{where}.config", **ref["config"])
+        except ConfigError:
+            raise
+        except Exception as error:
+            raise SpecError(
+                f"{where}: {ref['component']} cannot be built with this configuration "
+                f"({type(error).__name__}: {str(error).splitlines()[0]})"
+            ) from None

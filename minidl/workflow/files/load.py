@@ -9,7 +9,7 @@ from typing import Any
 from minidl.components.modules.sequential import Sequential
 from minidl.core.errors import ConfigError, SpecError
 from minidl.version import __version__
-from minidl.workflow.files.checks import child, expect_int, expect_map, expect_str
+from minidl.workflow.files.checks import as_spec_error, child, expect_int, expect_map, expect_str
 from minidl.workflow.files.decode import read_document
 from minidl.workflow.files.format import FILE_KINDS, FORMAT_ID, FORMAT_VERSION, MAX_FILE_BYTES, MAX_SPEC_MODEL_BYTES
 from minidl.workflow.files.model import load_model, new_model
@@ -126,9 +126,8 @@ def _read_header(document: dict[str, Any], tensors_follow: bool) -> str:
 def _read_spec(value: Any, producer: dict[str, Any]) -> dict[str, Any]:
     """The normalised spec; an unknown component's message says which distribution provided it."""
     try:
-        return normalize(value, "spec")
-    except ConfigError as error:
-        raise SpecError(str(error)) from None
+        with as_spec_error():
+            return normalize(value, "spec")
     except LookupError as error:
         hint = install_hint(producer, str(error))
         raise SpecError(f"{error}" + (f" ({hint})" if hint else "")) from None

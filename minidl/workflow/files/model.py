@@ -13,12 +13,13 @@ import torch
 from minidl import registry
 from minidl.components.init import DefaultInit
 from minidl.components.modules.sequential import Sequential
+from minidl.core.config import config_text
 from minidl.core.errors import ConfigError, SpecError
 from minidl.core.module import Module, no_init
 from minidl.workflow.files.checks import child, create
 from minidl.workflow.files.format import DTYPE_NAMES
 from minidl.workflow.files.tensors import Record
-from minidl.workflow.spec import DTYPES, build_model, normalize
+from minidl.workflow.spec import MODEL_DTYPES, build_model, normalize
 
 
 def model_spec(model: Sequential, training: dict[str, Any] | None) -> dict[str, Any]:
@@ -26,9 +27,9 @@ def model_spec(model: Sequential, training: dict[str, Any] | None) -> dict[str, 
     if not isinstance(model, Sequential):
         raise ConfigError(f"save: expected a minidl.Sequential, got {type(model).__name__}")
     dtypes = {p.value.dtype for p in model.param()}
-    if len(dtypes) > 1 or DTYPE_NAMES.get(next(iter(dtypes), torch.float32)) not in DTYPES:
+    if len(dtypes) > 1 or DTYPE_NAMES.get(next(iter(dtypes), torch.float32)) not in MODEL_DTYPES:
         raise ConfigError(
-            f"save: the model's parameters must all be {' or '.join(DTYPES)}, got {sorted(map(str, dtypes))}"
+            f"save: the model's parameters must all be {' or '.join(MODEL_DTYPES)}, got {sorted(map(str, dtypes))}"
         )
     dtype = next(iter(dtypes), torch.float32)
     layers = [{"component": registry.id_of("module", layer), "config": layer.get_config()} for layer in model]
@@ -49,11 +50,11 @@ def init_ref(model: Sequential) -> dict[str, Any]:
     found: dict[str, tuple[int, dict[str, Any]]] = {}
     for i, layer in enumerate(model):
         for m in layer.modules():
-            if m.own_parameters() and m.initializer is not None:
+            if m.named_parameters(recurse=False) and m.initializer is not None:
                 ref = {"component": registry.id_of("initializer", m.initializer), "config": m.initializer.get_config()}
                 found.setdefault(json.dumps(ref, sort_keys=True), (i, ref))
     if len(found) > 1:
-        drawn = ", ".join(f"layers[{i}] {ref['component']}({_config_text(ref['config'])})" for i, ref in found.values())
+        drawn = ", ".join(f"layers[{i}] {ref['component']}({config_text(ref['config'])})" for i, ref in found.values())
         raise ConfigError(
             f"save: the layers' weights were drawn by different initializers ({drawn}), but a file records one "
             "(spec.model.init): set .initializer on every layer to the one that training this file should draw with"
@@ -63,16 +64,13 @@ def init_ref(model: Sequential) -> dict[str, Any]:
     return {"component": registry.id_of("initializer", DefaultInit())}
 
 
-def _config_text(config: dict[str, Any]) -> str:
-    return ", ".join(f"{k}={v!r}" for k, v in config.items())
-
-
 def model_tensors(model: Sequential) -> dict[str, torch.Tensor]:
-    """Every parameter value and buffer, named ``layers.<i>.<attribute>``."""
+    """Every parameter value and buffer, named ``layers.<i>.<name>``: the layer's own dotted names
+    (``Module.named_parameters``, ``named_buffers``, as PyTorch names them) under its place in the model."""
     tensors: dict[str, torch.Tensor] = {}
     for i, layer in enumerate(model):
-        tensors.update((f"layers.{i}.{name}", p.value) for name, p in layer.named_parameters())
-        tensors.update((f"layers.{i}.{name}", t) for name, t in layer.named_buffers())
+        tensors.update((name, p.value) for name, p in layer.named_parameters(f"layers.{i}"))
+        tensors.update(layer.named_buffers(f"layers.{i}"))
     return tensors
 
 
@@ -82,15 +80,16 @@ def load_model(spec: dict[str, Any], records: dict[str, Record], where: str = "t
     Layers are built one at a time and each takes its tensors at once, so the bytes decoded from the
     file are released as the model grows: memory peaks near the model's own size plus one layer.
     """
-    dtype = DTYPES[spec["model"]["dtype"]]
+    dtype = MODEL_DTYPES[spec["model"]["dtype"]]
     layers = []
     for i, ref in enumerate(spec["model"]["layers"]):
         with no_init():  # every parameter is about to be replaced by the file's tensor
             layer = create("module", ref, f"spec.model.layers[{i}]").to(dtype=dtype)
-        for name, pair in layer.named_parameters():
-            pair.value = _take(records, f"layers.{i}.{name}", pair.value, layer, i, where)
-        for name, buffer in layer.named_buffers():
-            setattr(layer, name, _take(records, f"layers.{i}.{name}", buffer, layer, i, where))
+        for name, pair in layer.named_parameters(f"layers.{i}"):
+            pair.value = _take(records, name, pair.value, layer, i, where)
+        for prefix, m in layer.named_modules(f"layers.{i}"):
+            for name, buffer in m.named_buffers(recurse=False):
+                setattr(m, name, _take(records, f"{prefix}.{name}", buffer, layer, i, where))
         layers.append(layer)
     model = Sequential(*layers)
     with no_init():  # the weights are the file's: remember the initializer that drew them, draw nothing
@@ -105,7 +104,7 @@ def new_model(spec: dict[str, Any], max_bytes: int) -> Sequential:
     """
     with torch.device("meta"):  # sizes without memory (the meta device costs about 0.5 s on first use)
         layers = [create("module", ref, f"spec.model.layers[{i}]") for i, ref in enumerate(spec["model"]["layers"])]
-        skeleton = Sequential(*layers).to(dtype=DTYPES[spec["model"]["dtype"]])
+        skeleton = Sequential(*layers).to(dtype=MODEL_DTYPES[spec["model"]["dtype"]])
     size = sum(t.numel() * t.element_size() for t in model_tensors(skeleton).values())
     if size > max_bytes:
         raise SpecError(

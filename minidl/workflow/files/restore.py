@@ -11,8 +11,8 @@ from typing import Any
 import torch
 
 from minidl.components.modules.sequential import Sequential
-from minidl.core.errors import ConfigError, SpecError
-from minidl.workflow.files.checks import create, fail
+from minidl.core.errors import SpecError
+from minidl.workflow.files.checks import as_spec_error, create, fail
 
 
 def check_restorable(spec: dict[str, Any], model: Sequential, state: dict[str, Any], where: str = "state") -> None:
@@ -55,7 +55,5 @@ def _check_scheduler(ref: dict[str, Any] | None, saved: dict[str, Any] | None, o
 
 
 def _load(component: Any, state: dict[str, Any], where: str) -> None:
-    try:
+    with as_spec_error(where):
         component.load_state_dict(state)
-    except ConfigError as error:
-        raise SpecError(f"{where}: {error}") from None

@@ -8,6 +8,9 @@ import pytest
 import torch
 
 import minidl
+from minidl import registry
+from minidl.workflow.files.model import model_tensors
+from tests.registry.fake_plugins import make_distribution
 from tests.workflow.files.helpers import save_checkpoint, tiny_spec
 
 
@@ -104,3 +107,55 @@ def test_a_loaded_model_is_ready_to_predict(tmp_path: Path) -> None:
         assert not any(m.training for m in loaded.model.modules()), path.name
         x = torch.rand(32, 2)
         assert torch.equal(loaded.model(x), loaded.model(x)), path.name  # Dropout is off: predictions repeat
+
+
+def test_a_file_holds_the_values_the_model_runs_with(tmp_path: Path) -> None:
+    """``d.p = 0.1`` trains with 0.1, so the file says 0.1; an invalid value is refused, naming it, before writing."""
+    model = minidl.Sequential(minidl.Linear(2, 4), minidl.Dropout(0.5), minidl.Linear(4, 2))
+    model[1].p = 0.1
+    path = tmp_path / "m.minidl"
+    minidl.save(model, path)
+    assert minidl.load(path).model[1].p == 0.1
+    before = path.read_bytes()
+    model[1].p = 1.5
+    with pytest.raises(minidl.ConfigError, match=r"Dropout\.p: expected float >= 0 and < 1, got 1\.5"):
+        minidl.save(model, path)
+    assert path.read_bytes() == before
+
+
+NESTED_PLUGIN = """
+    from typing import Annotated
+    import minidl
+    from minidl.registry import hookimpl
+
+    class TwoLinear(minidl.Module):
+        def __init__(self, width: Annotated[int, minidl.Param(ge=1)] = 3):
+            super().__init__()
+            self.width = width
+            self.first, self.second = minidl.Linear(width, width), minidl.Linear(width, width)
+        def children(self): return [self.first, self.second]
+        def forward(self, x): return self.second(self.first(x))
+        def backward(self, g): return self.first.backward(self.second.backward(g))
+
+    @hookimpl
+    def register_modules(register):
+        register(TwoLinear)
+"""
+
+
+def test_a_layer_made_of_layers_keeps_their_weights(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tensors are named ``layers.<i>.<PyTorch's name in the layer>``: a plugin layer's sub-layers are saved too
+    (they were left out, and came back as uninitialised memory)."""
+    monkeypatch.syspath_prepend(str(tmp_path))
+    make_distribution(tmp_path, "minidl-nested", "1.0", "minidl_nested", NESTED_PLUGIN)
+    registry.reload()
+    try:
+        layers = [{"component": "Linear", "config": {"in_features": 2, "out_features": 3}}, {"component": "TwoLinear"}]
+        model = minidl.build_model({"model": {"layers": layers}}, seed=0)
+        inner = [f"layers.1.{child}.{name}" for child in ("first", "second") for name in ("weight", "bias")]
+        assert list(model_tensors(model)) == ["layers.0.weight", "layers.0.bias", *inner]
+        minidl.save(model, tmp_path / "m.minidl")
+        for a, b in zip(minidl.load(tmp_path / "m.minidl").model.param(), model.param(), strict=True):
+            assert bits(a.value) == bits(b.value)
+    finally:
+        registry.reload()

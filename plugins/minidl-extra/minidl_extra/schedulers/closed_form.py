@@ -25,4 +25,4 @@ class ClosedFormScheduler(Scheduler):
     def step(self, metric: float | None = None) -> None:
         """Advance one epoch and set the optimizer's learning rate; ``metric`` is accepted and ignored."""
         self.last_epoch += 1
-        self.optimizer.lr = self.lr_at(self.last_epoch)
+        self.optimizer.set_config(lr=self.lr_at(self.last_epoch))
