@@ -19,7 +19,8 @@ from minidl.workflow.experiments.runner import init_worker
 from minidl.workflow.experiments.study import with_seed
 from minidl.workflow.fresh import default_seed, fresh_error
 from minidl.workflow.recipe import default_spec
-from minidl.workflow.spec import build_trainer, normalize
+from minidl.workflow.run import build_trainer
+from minidl.workflow.spec import normalize
 
 
 def train(job: tuple[int, int]) -> dict[str, float]:

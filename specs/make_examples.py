@@ -47,10 +47,10 @@ def main() -> None:
                 print(f"wrote specs/{name}")
     if not args.skip_trained:
         torch.set_num_threads(1)
-        trainer = minidl.build_trainer(minidl.default_spec())
-        trainer.fit()
-        trainer.save_checkpoint(HERE / "circle_trained.minidl")
-        last = trainer.history[-1]
+        run = minidl.Run(minidl.default_spec())
+        run.fit()
+        run.save_checkpoint(HERE / "circle_trained.minidl")
+        last = run.history[-1]
         print(
             f"wrote specs/circle_trained.minidl: {last.epoch} epochs, test error {last.test_error:.2%}, "
             f"train error {last.train_error:.2%}"

@@ -21,7 +21,6 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from minidl.cli import interrupts
-from minidl.cli.options import use_threads
 from minidl.version import __version__
 
 COMMANDS = (
@@ -88,8 +87,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         from minidl.core.errors import MinidlError, TrainingDiverged, is_out_of_memory, one_line  # imports torch
 
         args = build_parser().parse_args(argv)
-        if "threads" in args:
-            use_threads(args.threads)
         return int(args.run(args) or 0)
     except KeyboardInterrupt as error:  # first: the classes named below are imported inside this try
         signum = interrupts.signal_of(error)

@@ -34,7 +34,7 @@ def test_a_plugin_layer_that_raises_is_one_line_naming_it(cli, faulty, tmp_path:
     if command == "train":
         minidl.save_spec(faulty_spec("train_forward"), path)
     elif command == "resume":
-        minidl.build_trainer(faulty_spec("backward")).save_checkpoint(path)  # before its first epoch
+        minidl.Run(faulty_spec("backward")).save_checkpoint(path)  # before its first epoch
     else:
         spec = faulty_spec("eval_forward")
         minidl.save(minidl.build_model(spec), path, training=spec["training"])
@@ -125,7 +125,7 @@ def test_running_out_of_memory_anywhere_is_one_line(
     def exhausted(*args: object, **kwargs: object) -> None:
         raise error
 
-    monkeypatch.setattr("minidl.cli.train_command.build_trainer", exhausted)
+    monkeypatch.setattr("minidl.cli.train_command.Run", exhausted)
     result = cli("train")
     assert_one_line_error(result)
     assert result.err.startswith(f"minidl: error: out of memory: {type(error).__name__}")

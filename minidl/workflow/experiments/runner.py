@@ -21,7 +21,7 @@ import torch
 
 from minidl.core.errors import TrainingDiverged
 from minidl.workflow.experiments.study import Group, Settings, with_seed
-from minidl.workflow.spec import build_trainer
+from minidl.workflow.run import build_trainer
 
 CURVES = ("train_loss", "test_loss", "train_error", "test_error", "lr")
 

@@ -2,14 +2,14 @@
 
     minidl.save(model, "net.minidl", training=spec["training"])
     loaded = minidl.load("net.minidl")          # LoadedFile: kind, spec, model, producer, trainer_state
-    trainer.save_checkpoint("run.minidl")
-    trainer = minidl.resume("run.minidl")       # continues exactly
+    run.save_checkpoint("run.minidl")           # a minidl.Run's spec, weights and training state
+    run = minidl.resume("run.minidl")           # continues exactly
 
 specs/FORMAT.md describes the format.
 """
 
 from minidl.workflow.files.format import EXTENSION, FORMAT_ID, FORMAT_VERSION
-from minidl.workflow.files.load import LoadedFile, load, resume
+from minidl.workflow.files.load import LoadedFile, load
 from minidl.workflow.files.save import save, save_checkpoint, save_spec
 
 __all__ = [
@@ -18,7 +18,6 @@ __all__ = [
     "FORMAT_VERSION",
     "LoadedFile",
     "load",
-    "resume",
     "save",
     "save_checkpoint",
     "save_spec",

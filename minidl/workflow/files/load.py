@@ -17,8 +17,7 @@ from minidl.workflow.files.producer import install_hint, minidl_version_of, read
 from minidl.workflow.files.restore import check_restorable
 from minidl.workflow.files.state import decode_state
 from minidl.workflow.files.tensors import read_table
-from minidl.workflow.spec import build_trainer, normalize
-from minidl.workflow.trainer import Trainer
+from minidl.workflow.spec import normalize
 
 _KEYS = {"format", "version", "producer", "kind", "spec", "tensors"}
 
@@ -29,6 +28,7 @@ class LoadedFile:
 
     ``model`` is in evaluation mode, ready to predict (``loaded.model(x)``; Dropout off, BatchNorm on its
     running statistics); a Trainer switches it to training mode for each epoch by itself.
+    ``minidl.Run.from_file(loaded)`` trains it further (a checkpoint exactly where it stopped).
     """
 
     kind: str
@@ -36,17 +36,6 @@ class LoadedFile:
     model: Sequential
     producer: dict[str, Any]
     trainer_state: dict[str, Any] | None
-
-    def make_trainer(self) -> Trainer:
-        """A Trainer on ``self.model`` (trained in place): a checkpoint continues exactly where it stopped."""
-        if self.spec["training"] is None:
-            raise ConfigError(
-                f"this {self.kind} file has no training setup (spec.training is nil): nothing to train with"
-            )
-        trainer = build_trainer(self.spec, model=self.model)
-        if self.trainer_state is not None:
-            trainer.load_state_dict(self.trainer_state)
-        return trainer
 
 
 def load(
@@ -91,11 +80,6 @@ def load(
         check_restorable(spec, model, state)
     model.eval()
     return LoadedFile(kind, spec, model, producer, state)
-
-
-def resume(path: str | os.PathLike[str]) -> Trainer:
-    """``load(path).make_trainer()``: continue a checkpoint (or start training a model file's setup)."""
-    return load(path).make_trainer()
 
 
 def _read_head(entries: dict[str, Any], tensors_follow: bool) -> tuple[str, dict[str, Any], dict[str, Any]]:

@@ -9,7 +9,6 @@ import msgpack
 import torch
 
 from minidl.components.modules.sequential import Sequential
-from minidl.core.errors import ConfigError
 from minidl.workflow.files.atomic import atomic_write
 from minidl.workflow.files.format import FORMAT_ID, FORMAT_VERSION
 from minidl.workflow.files.model import model_spec, model_tensors
@@ -34,12 +33,10 @@ def save_spec(spec: dict[str, Any], path: str | os.PathLike[str]) -> None:
     write_file(path, "spec", normalize(spec), None)
 
 
-def save_checkpoint(trainer: Trainer, path: str | os.PathLike[str]) -> None:
-    """Write everything needed to continue ``trainer`` exactly: spec, weights and training state."""
-    if trainer.spec is None:
-        raise ConfigError("save_checkpoint: this Trainer has no spec; make it with minidl.build_trainer(spec)")
+def save_checkpoint(spec: dict[str, Any], trainer: Trainer, path: str | os.PathLike[str]) -> None:
+    """Write everything needed to continue ``trainer``, trained on the normalised ``spec``, exactly."""
     state, state_tensors = encode_state(trainer)
-    write_file(path, "checkpoint", trainer.spec, {**model_tensors(trainer.model), **state_tensors}, state)
+    write_file(path, "checkpoint", spec, {**model_tensors(trainer.model), **state_tensors}, state)
 
 
 def write_file(

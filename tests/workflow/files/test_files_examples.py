@@ -29,7 +29,7 @@ def test_format_v1_checkpoint_still_loads_and_resumes() -> None:
     assert loaded.kind == "checkpoint" and loaded.producer["minidl"] == "0.1.0"
     assert loaded.model[0].weight.value[0].tolist() == [0.11963163316249847, -0.6602218747138977]
     assert loaded.trainer_state["history"][1]["test_error"] == 0.47
-    trainer = loaded.make_trainer()
+    trainer = minidl.Run.from_file(loaded).trainer
     trainer.fit()
     assert trainer.epoch == 4
 

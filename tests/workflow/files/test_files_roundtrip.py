@@ -49,7 +49,7 @@ def test_model_without_training_cannot_make_a_trainer(tmp_path: Path) -> None:
     loaded = minidl.load(tmp_path / "m.minidl")
     assert loaded.spec["training"] is None
     with pytest.raises(minidl.ConfigError, match="no training setup"):
-        loaded.make_trainer()
+        minidl.Run.from_file(loaded)
     with pytest.raises(minidl.ConfigError):
         minidl.resume(tmp_path / "m.minidl")
 
@@ -58,7 +58,7 @@ def test_model_with_training_makes_a_fresh_trainer_on_the_loaded_weights(tmp_pat
     spec = tiny_spec()
     model = minidl.build_model(spec, seed=5)
     minidl.save(model, tmp_path / "m.minidl", training=spec["training"])
-    trainer = minidl.load(tmp_path / "m.minidl").make_trainer()
+    trainer = minidl.resume(tmp_path / "m.minidl").trainer
     assert trainer.epoch == 0
     assert all(torch.equal(a.value, b.value) for a, b in zip(trainer.model.param(), model.param()))
 
@@ -86,10 +86,6 @@ def test_save_refuses_what_it_cannot_describe(tmp_path: Path) -> None:
         minidl.save(minidl.Sequential(minidl.Linear(2, 2)).to(dtype=torch.float16), tmp_path / "m.minidl")
     with pytest.raises(minidl.ConfigError):
         minidl.save(minidl.Sequential(minidl.Linear(2, 2)), tmp_path / "m.minidl", training={"epochs": 0})
-    with pytest.raises(minidl.ConfigError, match="build_trainer"):
-        t = minidl.build_trainer(tiny_spec())
-        t.spec = None
-        t.save_checkpoint(tmp_path / "c.minidl")
     assert list(tmp_path.iterdir()) == []
 
 
