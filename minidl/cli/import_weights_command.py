@@ -9,7 +9,7 @@ import minidl
 from minidl.cli.options import output_path
 from minidl.cli.output import say
 from minidl.cli.output_path import check_output
-from minidl.workflow.files.format import EXTENSION
+from minidl.workflow.files import EXTENSION
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:

@@ -19,7 +19,7 @@ from minidl.cli.options import add_threads_option, output_path, positive_int
 from minidl.cli.output import ProgressBar, say
 from minidl.cli.output_path import exists, where
 from minidl.core.errors import ConfigError
-from minidl.workflow.files.format import EXTENSION
+from minidl.workflow.files import EXTENSION
 from minidl.workflow.files.held_signals import HeldSignals
 from minidl.workflow.run import Run
 from minidl.workflow.trainer import EpochMetrics

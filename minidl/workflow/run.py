@@ -20,7 +20,7 @@ from minidl.components.modules.sequential import Sequential
 from minidl.core.errors import ConfigError
 from minidl.workflow import memory
 from minidl.workflow.failures import Watch, build
-from minidl.workflow.files import LoadedFile, load, save, save_checkpoint
+from minidl.workflow.files import LoadedFile, TrainingState, load, save, save_checkpoint
 from minidl.workflow.spec import DTYPES, check_fits, check_update, copy_spec, fresh_model, normalize
 from minidl.workflow.trainer import EpochMetrics, Trainer
 
@@ -65,7 +65,7 @@ class Run:
         spec: dict[str, Any],
         model: Sequential | None = None,
         *,
-        state: dict[str, Any] | None = None,
+        state: TrainingState | None = None,
         runtime: Runtime | None = None,
     ) -> None:
         self._spec = normalize(spec)
@@ -73,9 +73,7 @@ class Run:
             raise ConfigError("spec.training: this spec has no training setup (dataset, loss, optimizer, ...)")
         self.runtime = runtime or Runtime()
         self.runtime.apply()
-        self.trainer = _trainer(self._spec, model, self.runtime)
-        if state is not None:
-            self.trainer.load_state_dict(state)
+        self.trainer = _trainer(self._spec, model, state, self.runtime)
 
     @classmethod
     def from_file(cls, loaded: LoadedFile, runtime: Runtime | None = None) -> Run:
@@ -84,7 +82,7 @@ class Run:
             raise ConfigError(
                 f"this {loaded.kind} file has no training setup (spec.training is nil): nothing to train with"
             )
-        return cls(loaded.spec, loaded.model, state=loaded.trainer_state, runtime=runtime)
+        return cls(loaded.spec, loaded.model, state=loaded.state, runtime=runtime)
 
     @property
     def spec(self) -> dict[str, Any]:
@@ -145,7 +143,7 @@ def build_trainer(spec: dict[str, Any], model: Sequential | None = None, *, comp
     return Run(spec, model, runtime=Runtime(compile=compile)).trainer
 
 
-def _trainer(spec: dict[str, Any], model: Sequential | None, runtime: Runtime) -> Trainer:
+def _trainer(spec: dict[str, Any], model: Sequential | None, state: TrainingState | None, runtime: Runtime) -> Trainer:
     training = spec["training"]
     seed = training["seed"]
     dtype, device = (DTYPES[spec["model"]["dtype"]], torch.device("cpu")) if model is None else model.placement()
@@ -162,13 +160,16 @@ def _trainer(spec: dict[str, Any], model: Sequential | None, runtime: Runtime) -
         data = dataset.load(seed)
     check_fits(model, data.num_features, data.num_classes, training["dataset"]["component"])
     loss = build("loss", training["loss"], "spec.training.loss")
-    optimizer = build("optimizer", training["optimizer"], "spec.training.optimizer", model.param())
-    scheduler = (
-        None
-        if training["scheduler"] is None
-        else build("scheduler", training["scheduler"], "spec.training.scheduler", optimizer)
-    )
-    return Trainer(
+    if state is not None:
+        optimizer, scheduler = state.optimizer, state.scheduler
+    else:
+        optimizer = build("optimizer", training["optimizer"], "spec.training.optimizer", model.param())
+        scheduler = (
+            None
+            if training["scheduler"] is None
+            else build("scheduler", training["scheduler"], "spec.training.scheduler", optimizer)
+        )
+    trainer = Trainer(
         model,
         loss,
         optimizer,
@@ -179,3 +180,6 @@ def _trainer(spec: dict[str, Any], model: Sequential | None, runtime: Runtime) -
         seed=seed,
         compile=runtime.compile,
     )
+    if state is not None:
+        trainer.continue_after(state.history, state.rng)
+    return trainer

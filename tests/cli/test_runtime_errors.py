@@ -9,7 +9,7 @@ import pytest
 
 import minidl
 from minidl.workflow import memory
-from minidl.workflow.files.save import write_file
+from minidl.workflow.files.document import write_document
 from minidl.workflow.spec import normalize
 from tests import faulty_plugin
 from tests.cli.conftest import assert_one_line_error
@@ -77,7 +77,7 @@ def optimizer_file(path: Path, name: str, **config: float) -> Path:
     """A spec file with an optimizer configuration written as is (minidl's own writer refuses bad values)."""
     spec = normalize(small_spec(optimizer={"component": name}))
     spec["training"]["optimizer"]["config"].update(config)
-    write_file(path, "spec", spec, None)
+    write_document(path, "spec", spec, None)
     return path
 
 
