@@ -20,7 +20,7 @@ from typing import Any
 import torch
 
 import minidl
-from minidl.workflow.experiments.study import ADAM, SGD, Settings, report_spec
+from minidl.cli.experiments.study import ADAM, SGD, Settings, report_spec
 
 HERE = Path(__file__).resolve().parent
 SETUPS: dict[str, tuple[str, dict[str, Any]]] = {"mse_sgd": ("MSELoss", SGD), "ce_adam": ("CrossEntropyLoss", ADAM)}

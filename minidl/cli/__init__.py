@@ -1,4 +1,6 @@
-"""The ``minidl`` command line: one module per sub-command, each with ``add_parser`` and ``run``.
+"""The ``minidl`` command line: one module per sub-command, each with ``add_parser`` and ``run``; the report's
+study that ``minidl experiments`` runs is in ``experiments/`` (it names plugin components, which the layers
+below the interfaces never do).
 
 A user mistake (bad file, unknown component, bad option) prints one line on stderr and exits with
 status 2; a diverged training run exits with status 3; Ctrl-C, SIGTERM and SIGHUP stop the command

@@ -28,8 +28,8 @@ from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
 
 import minidl
-from minidl.cli import COMMANDS, build_parser, main
-from minidl.workflow import experiments, memory
+from minidl.cli import COMMANDS, build_parser, experiments, main
+from minidl.workflow import memory
 from minidl.workflow.trainer import Trainer
 from tests import faulty_plugin
 from tests.cli.conftest import small_spec

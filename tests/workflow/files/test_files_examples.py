@@ -8,7 +8,7 @@ import pytest
 import torch
 
 import minidl
-from minidl.workflow.experiments.study import Settings, study
+from minidl.cli.experiments.study import Settings, study
 from minidl.workflow.files import FORMAT_VERSION
 from minidl.workflow.spec import normalize
 
