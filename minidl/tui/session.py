@@ -22,7 +22,6 @@ from minidl.workflow.trainer import Trainer
 
 SaveKind = Literal["model", "checkpoint"]
 MODEL_SECTIONS = ("layers", "init", "dtype")
-TRAINING_SECTIONS = ("dataset", "loss", "optimizer", "scheduler", "epochs", "batch_size", "seed")
 
 
 class Session:

@@ -1,11 +1,9 @@
-"""A run: the spec being trained, the model and Trainer built from it, and how it executes.
+"""A run: the spec being trained, the model and Trainer built from it, and how it executes (:class:`Runtime`).
 
-The spec is the run's truth. What a user changes between epochs (the planned epochs, the batch size,
-the optimizer's values) goes into the spec and the Trainer together, so a checkpoint written at any
-moment holds the spec of the run as it is; anything else (layers, data, loss, seed...) makes a new
-run. The Trainer knows nothing of specs or files: building it, resuming it and saving it happen here.
-
-How a run executes is a :class:`Runtime`, chosen when running and never written into a spec or a file.
+The spec is the run's truth: what a user changes between epochs goes into the spec and the Trainer
+together, so a checkpoint written at any moment holds the run as it is; anything else (layers, data,
+loss, seed...) makes a new run. The Trainer knows nothing of specs or files: building, resuming and
+saving it happen here.
 """
 
 from __future__ import annotations
@@ -24,18 +22,16 @@ from minidl.workflow.files import LoadedFile, TrainingState, load, save, save_ch
 from minidl.workflow.spec import DTYPES, check_fits, check_update, copy_spec, fresh_model, normalize
 from minidl.workflow.trainer import EpochMetrics, Trainer
 
-LIVE_SECTIONS = ("epochs", "batch_size", "optimizer")
-"""The training values a run takes between epochs, weights kept (the optimizer only as new values of the same one)."""
+LIVE_SECTIONS = ("epochs", "batch_size", "optimizer")  # the optimizer only as new values of the same one
 
 
 @dataclass(frozen=True)
 class Runtime:
-    """How a run executes: choices that change its speed, never what it trains, and are never saved.
+    """How a run executes, never what it trains: chosen when running, never saved.
 
-    ``compile``: run the training step compiled (``None``: the ``MINIDL_COMPILE`` environment variable
-    decides; see ``workflow/fast_step.py``). ``threads``: torch's intra-op threads, a setting of the
-    whole process, applied when the run is made (``None``: left as it is). The device, precision,
-    CUDA graphs and the world size of data-parallel training belong here too, when they come.
+    ``compile``: the compiled training step (``None``: ``MINIDL_COMPILE`` decides). ``threads``: torch's
+    intra-op threads, process-wide, set when the run is made (``None``: left as they are). The device,
+    precision, CUDA graphs and data-parallel world size belong here too, when they come.
     """
 
     compile: bool | None = None
@@ -53,11 +49,9 @@ class Runtime:
 
 
 class Run:
-    """Trains a spec: on ``model`` (trained in place) or on fresh weights drawn from the spec's seed.
-
-    ``state`` (a checkpoint's, from :func:`minidl.load`) continues the run exactly where it stopped.
-    Before anything large is allocated, a trial optimizer step checks the update fits the dtype, and
-    the weights, their gradients and the data are checked against the free memory.
+    """Trains a spec on ``model`` (in place) or on fresh weights from the spec's seed; ``state`` (a checkpoint's)
+    continues exactly. Before anything large is allocated, one optimizer step on a scratch weight checks the
+    update fits the dtype, and the weights, gradients and data are checked against the free memory.
     """
 
     def __init__(

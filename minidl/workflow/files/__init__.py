@@ -5,10 +5,9 @@
     run.save_checkpoint("run.minidl")           # a minidl.Run's spec, weights and training state
     run = minidl.resume("run.minidl")           # continues exactly
 
-The rooms: ``document.py`` (the msgpack document, its header, strict reading and writing; ``stream.py``
-reads its payloads straight into tensor memory), ``tensors.py`` (the tensor table), ``model.py`` (a
-model as a spec and named tensors), ``state.py`` (a checkpoint's training state); ``atomic.py`` and
-``held_signals.py`` make every write atomic. specs/FORMAT.md describes the format.
+Rooms: ``document.py`` (the msgpack document and its header; ``stream.py`` reads payloads into tensor
+memory), ``tensors.py``, ``model.py``, ``state.py`` (a checkpoint's training state); ``atomic.py`` and
+``held_signals.py`` make writes atomic. specs/FORMAT.md describes the format.
 """
 
 from __future__ import annotations
@@ -45,8 +44,7 @@ __all__ = [
 class LoadedFile:
     """What a file holds: its kind (spec, model or checkpoint), normalised spec, model and training state.
 
-    ``model`` is in evaluation mode, ready to predict (``loaded.model(x)``; Dropout off, BatchNorm on its
-    running statistics); a Trainer switches it to training mode for each epoch by itself.
+    ``model`` is in evaluation mode, ready to predict (Dropout off, BatchNorm on its running statistics);
     ``minidl.Run.from_file(loaded)`` trains it further (a checkpoint exactly where it stopped).
     """
 

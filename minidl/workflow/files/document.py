@@ -2,14 +2,12 @@
 with the tensors last (specs/FORMAT.md describes it for readers in any language).
 
 Reading goes through a :class:`Stream` (``raw=False, strict_map_key=True``, buffer capped at the file's
-size), so no declared length can ask for more memory than the file holds, and this is the one place
-where msgpack's exceptions become SpecError. Small values are decoded whole; each tensor entry's
-``data`` becomes a :class:`Payload` read from the file straight into tensor memory, so the document
-costs about one copy of the file, which becomes the model's weights without another. ``tensors`` is
-last, and reaching it checks the header (format, version, kind, keys, producer, spec) before a single
-payload is allocated. Maps with duplicate or non-string keys and extension types are replaced by
-markers while decoding, then reported with their place by one walk that also refuses anything that
-is not plain data.
+size: no declared length can ask for more memory than the file holds); this is the one place where
+msgpack's exceptions become SpecError. Each tensor's ``data`` is read straight into tensor memory, so
+the document costs about one copy of the file, which becomes the weights without another. Reaching
+``tensors``, the last entry, checks the header before a single payload is allocated. Duplicate or
+non-string keys and extension types become markers while decoding, reported with their place by one
+walk that also refuses anything that is not plain data.
 """
 
 from __future__ import annotations
@@ -199,7 +197,10 @@ def _read_header(entries: Any, name: str, tensors_follow: bool) -> Document:
         raise SpecError(f"format: expected {FORMAT_ID!r} (this is not a minidl file)")
     version = expect_int(entries.get("version"), "version", 1)
     if version > FORMAT_VERSION:
-        needed = _minidl_version_of(entries)
+        producer = entries.get("producer")
+        needed = producer.get("minidl") if isinstance(producer, dict) else None
+        if not isinstance(needed, str):
+            raise SpecError("producer.minidl: missing (cannot tell which minidl wrote this file)")
         raise SpecError(
             f"version: this file has format version {version}, but minidl {__version__} reads versions up to "
             f"{FORMAT_VERSION}; it was written by minidl {needed}: install minidl>={needed}"
@@ -248,19 +249,9 @@ def read_producer(value: Any, where: str = "producer") -> dict[str, Any]:
     expect_str(producer["minidl"], f"{where}.minidl")
     for i, item in enumerate(expect_list(producer["components"], f"{where}.components")):
         at = child(f"{where}.components", i)
-        expect_map(item, at, {"kind", "id", "distribution", "version"})
-        for key in ("kind", "id", "distribution", "version"):
-            expect_str(item[key], f"{at}.{key}")
+        for key, text in expect_map(item, at, {"kind", "id", "distribution", "version"}).items():
+            expect_str(text, f"{at}.{key}")
     return producer
-
-
-def _minidl_version_of(entries: dict[str, Any]) -> str:
-    """The minidl version that wrote a document, read leniently (for messages about newer formats)."""
-    producer = entries.get("producer")
-    version = producer.get("minidl") if isinstance(producer, dict) else None
-    if not isinstance(version, str):
-        raise SpecError("producer.minidl: missing (cannot tell which minidl wrote this file)")
-    return version
 
 
 def write_document(

@@ -7,9 +7,8 @@ few bytes the Unpacker has read ahead and ``readinto``s the rest of the payload 
 fresh uint8 tensor: one copy, from the page cache to the tensor. The Unpacker reads through
 :class:`_Source`, which counts what it hands out, so the stream always knows its offset in the file.
 
-Each payload becomes a :class:`Payload` with its CRC-32. Checksumming costs about half as much as
-reading the bytes; zlib.crc32 releases the GIL on large buffers, so one background thread checks a
-large tensor while the main thread reads the next (and then builds the model).
+A :class:`Payload` carries its CRC-32: zlib.crc32 releases the GIL on large buffers, so one background
+thread checks a large tensor (half the cost of reading it) while the main thread reads the next.
 
 The caller turns msgpack's exceptions into SpecError; a payload that the file's end cuts short raises
 ``msgpack.OutOfData`` like any other truncation.

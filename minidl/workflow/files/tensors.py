@@ -21,18 +21,8 @@ from minidl.core.errors import ConfigError, SpecError
 from minidl.workflow.files.checks import child, expect_int, expect_list, expect_map, expect_str, fail
 from minidl.workflow.files.stream import Payload
 
-DTYPES: dict[str, torch.dtype] = {
-    "bool": torch.bool,
-    "uint8": torch.uint8,
-    "int8": torch.int8,
-    "int16": torch.int16,
-    "int32": torch.int32,
-    "int64": torch.int64,
-    "float16": torch.float16,
-    "bfloat16": torch.bfloat16,
-    "float32": torch.float32,
-    "float64": torch.float64,
-}
+_NAMES = ("bool", "uint8", "int8", "int16", "int32", "int64", "float16", "bfloat16", "float32", "float64")
+DTYPES: dict[str, torch.dtype] = {name: getattr(torch, name) for name in _NAMES}
 DTYPE_NAMES: dict[torch.dtype, str] = {v: k for k, v in DTYPES.items()}
 MAX_TENSOR_BYTES = 2**32 - 1  # one msgpack bin holds at most this many bytes
 MAX_DIMS = 32
