@@ -29,7 +29,7 @@ import minidl.tui.training as worker_loop
 from minidl.tui.boundary import decision_codes, view_box
 from minidl.tui.probes import GRADIENT_POINTS, gradient_norms, layer_weights, probe, unit_maps
 from minidl.workflow.recipe import default_spec, report_network
-from minidl.workflow.spec import build_trainer
+from minidl.workflow.run import build_trainer
 from minidl.workflow.trainer import Trainer
 
 THUMBNAIL, ENLARGED, BOUNDARY = 12, 40, 48  # grid sides: a unit's thumbnail, one enlarged unit, the boundary map

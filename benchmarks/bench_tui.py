@@ -23,7 +23,7 @@ import torch
 from minidl.tui.app import make_app
 from minidl.tui.config import TuiConfig
 from minidl.workflow.recipe import default_spec
-from minidl.workflow.spec import build_trainer
+from minidl.workflow.run import build_trainer
 
 
 def plain(epochs: int) -> float:

@@ -15,25 +15,26 @@ import multiprocessing
 import statistics
 
 from minidl import registry
-from minidl.workflow.experiments.runner import init_worker
-from minidl.workflow.experiments.study import with_seed
+from minidl.cli.experiments.runner import ONE_THREAD, init_worker
+from minidl.cli.experiments.study import with_seed
 from minidl.workflow.fresh import default_seed, fresh_error
 from minidl.workflow.recipe import default_spec
-from minidl.workflow.spec import build_trainer, normalize
+from minidl.workflow.run import Run
+from minidl.workflow.spec import normalize
 
 
 def train(job: tuple[int, int]) -> dict[str, float]:
     """Train the recipe from one seed: its final train and test error, and its error on ``fresh`` points (if any)."""
     seed, fresh = job
     spec = normalize(with_seed(default_spec(), seed))
-    trainer = build_trainer(spec)
-    trainer.fit()
-    last = trainer.history[-1]
+    run = Run(spec, runtime=ONE_THREAD)
+    run.fit()
+    last = run.history[-1]
     result = {"train_error": last.train_error, "test_error": last.test_error}
     if fresh:
         dataset = spec["training"]["dataset"]
         data = registry.create("dataset", dataset["component"], **dataset["config"])
-        result["fresh_error"] = fresh_error(trainer.model, data, fresh, default_seed(seed)).rate
+        result["fresh_error"] = fresh_error(run.model, data, fresh, default_seed(seed)).rate
     return result
 
 

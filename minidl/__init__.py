@@ -38,9 +38,10 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "TrainingDiverged",
     ),
     "minidl.workflow.export": ("export_onnx", "load_safetensors", "save_safetensors"),
-    "minidl.workflow.files": ("LoadedFile", "load", "resume", "save", "save_spec"),
+    "minidl.workflow.files": ("LoadedFile", "load", "save", "save_spec"),
     "minidl.workflow.recipe": ("default_spec",),
-    "minidl.workflow.spec": ("build_model", "build_trainer"),
+    "minidl.workflow.run": ("Run", "Runtime", "build_trainer", "resume"),
+    "minidl.workflow.spec": ("build_model",),
     "minidl.workflow.trainer": ("EpochMetrics", "Trainer"),
 }
 _HOME = {name: module for module, names in _EXPORTS.items() for name in names}

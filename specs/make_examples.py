@@ -20,7 +20,7 @@ from typing import Any
 import torch
 
 import minidl
-from minidl.workflow.experiments.study import ADAM, SGD, Settings, report_spec
+from minidl.cli.experiments.study import ADAM, SGD, Settings, report_spec
 
 HERE = Path(__file__).resolve().parent
 SETUPS: dict[str, tuple[str, dict[str, Any]]] = {"mse_sgd": ("MSELoss", SGD), "ce_adam": ("CrossEntropyLoss", ADAM)}
@@ -47,10 +47,10 @@ def main() -> None:
                 print(f"wrote specs/{name}")
     if not args.skip_trained:
         torch.set_num_threads(1)
-        trainer = minidl.build_trainer(minidl.default_spec())
-        trainer.fit()
-        trainer.save_checkpoint(HERE / "circle_trained.minidl")
-        last = trainer.history[-1]
+        run = minidl.Run(minidl.default_spec())
+        run.fit()
+        run.save_checkpoint(HERE / "circle_trained.minidl")
+        last = run.history[-1]
         print(
             f"wrote specs/circle_trained.minidl: {last.epoch} epochs, test error {last.test_error:.2%}, "
             f"train error {last.train_error:.2%}"

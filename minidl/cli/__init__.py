@@ -1,4 +1,6 @@
-"""The ``minidl`` command line: one module per sub-command, each with ``add_parser`` and ``run``.
+"""The ``minidl`` command line: one module per sub-command, each with ``add_parser`` and ``run``; the report's
+study that ``minidl experiments`` runs is in ``experiments/`` (it names plugin components, which the layers
+below the interfaces never do).
 
 A user mistake (bad file, unknown component, bad option) prints one line on stderr and exits with
 status 2; a diverged training run exits with status 3; Ctrl-C, SIGTERM and SIGHUP stop the command
@@ -21,7 +23,6 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from minidl.cli import interrupts
-from minidl.cli.options import use_threads
 from minidl.version import __version__
 
 COMMANDS = (
@@ -88,8 +89,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         from minidl.core.errors import MinidlError, TrainingDiverged, is_out_of_memory, one_line  # imports torch
 
         args = build_parser().parse_args(argv)
-        if "threads" in args:
-            use_threads(args.threads)
         return int(args.run(args) or 0)
     except KeyboardInterrupt as error:  # first: the classes named below are imported inside this try
         signum = interrupts.signal_of(error)

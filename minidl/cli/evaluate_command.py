@@ -14,11 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from minidl import registry
-from minidl.cli.options import add_threads_option, positive_int, training_setting
+from minidl.cli.options import add_threads_option, positive_int, runtime, training_setting
 from minidl.cli.output import note
 from minidl.core.errors import ConfigError, SpecError
 from minidl.workflow.files import load
 from minidl.workflow.fresh import SEED_OFFSET, FreshError, default_seed, fresh_error
+from minidl.workflow.run import Run
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -53,7 +54,8 @@ def run(args: argparse.Namespace) -> int:
     training = loaded.spec["training"]
     if training is None:
         raise SpecError(f"{args.file}: has no training setup, so no data set to evaluate on")
-    result: dict[str, Any] = {"file": str(args.file), "kind": loaded.kind, **loaded.make_trainer().scores()}
+    scores = Run.from_file(loaded, runtime(args)).trainer.scores()
+    result: dict[str, Any] = {"file": str(args.file), "kind": loaded.kind, **scores}
     fresh = None
     if args.fresh is not None:
         dataset = registry.create("dataset", training["dataset"]["component"], **training["dataset"]["config"])

@@ -9,11 +9,10 @@ import shlex
 import time
 from pathlib import Path
 
-from minidl.cli import interrupts
-from minidl.cli.options import DEFAULT_THREADS, add_threads_option, positive_int
+from minidl.cli import experiments, interrupts
+from minidl.cli.options import DEFAULT_THREADS, add_threads_option, positive_int, runtime
 from minidl.cli.output import ProgressBar, note, say
 from minidl.core.errors import ConfigError
-from minidl.workflow import experiments
 from minidl.workflow.files.atomic import check_target
 
 
@@ -51,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
     with interrupts.stoppable():  # a signal unwinds: the pool's workers are ended, no partial file is left
         start = time.perf_counter()
         with ProgressBar("trials", log=True) as progress:
-            summaries = experiments.run_study(groups, settings, args.jobs, progress.update, threads=args.threads)
+            summaries = experiments.run_study(groups, settings, args.jobs, progress.update, runtime(args))
         seconds = time.perf_counter() - start
         notes = []
         try:

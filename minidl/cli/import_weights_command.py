@@ -9,8 +9,7 @@ from minidl.cli.options import output_path
 from minidl.cli.output import say
 from minidl.cli.output_path import check_output
 from minidl.workflow.export import load_safetensors
-from minidl.workflow.files import load, save
-from minidl.workflow.files.format import EXTENSION
+from minidl.workflow.files import EXTENSION, load, save
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:

@@ -19,7 +19,7 @@ from rich.text import Text
 from minidl import registry
 from minidl.components.modules.sequential import Sequential
 from minidl.core.config import config_text
-from minidl.workflow.files import LoadedFile, load
+from minidl.workflow.files import LoadedFile, TrainingState, load
 from minidl.workflow.spec import layer_shapes
 
 
@@ -44,8 +44,8 @@ def _output_shapes(model: Sequential) -> list[list[int | None] | None]:
     return [[None, *shape[1:]] for shape in layer_shapes(model, width)]
 
 
-def _history(state: dict[str, Any] | None) -> dict[str, Any] | None:
-    history = (state or {}).get("history") or []
+def _history(state: TrainingState | None) -> dict[str, Any] | None:
+    history = [m.as_dict() for m in state.history] if state is not None else []
     if not history:
         return None
     best = {key: min(history, key=lambda m: m[key]) for key in ("test_error", "test_loss")}
@@ -86,7 +86,7 @@ def summary(loaded: LoadedFile, file: Path) -> dict[str, Any]:
         "init": spec["model"]["init"],
         "dtype": spec["model"]["dtype"],
         "training": spec["training"],
-        "history": _history(loaded.trainer_state),
+        "history": _history(loaded.state),
         "producer": loaded.producer,
     }
 

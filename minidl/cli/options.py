@@ -7,6 +7,10 @@ import math
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from minidl.workflow.run import Runtime
 
 from minidl.workflow.training_limits import TRAINING_LIMITS
 
@@ -60,7 +64,7 @@ def thread_count(text: str) -> int:
 
 
 def add_threads_option(parser: argparse.ArgumentParser) -> None:
-    """``--threads N`` for every command that trains or evaluates; ``main`` applies it before the command runs."""
+    """``--threads N`` for every command that trains or evaluates: part of the run's ``Runtime``."""
     parser.add_argument(
         "--threads",
         type=thread_count,
@@ -71,10 +75,11 @@ def add_threads_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def use_threads(threads: int) -> None:
-    import torch  # here, not at the top: ``main`` imports this module before torch, to handle Ctrl-C first
+def runtime(args: argparse.Namespace) -> Runtime:
+    """How the command's runs execute (``--threads``)."""
+    from minidl.workflow.run import Runtime  # here: ``main`` imports this module before torch, to handle Ctrl-C first
 
-    torch.set_num_threads(threads)
+    return Runtime(threads=args.threads)
 
 
 def output_path(text: str) -> Path:

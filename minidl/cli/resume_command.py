@@ -5,10 +5,11 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from minidl.cli.options import add_training_settings
+from minidl.cli.options import add_training_settings, runtime
 from minidl.cli.training import add_saving_options, fit_and_save, plan_outputs, resumed_output
 from minidl.core.errors import ConfigError, SpecError
 from minidl.workflow.files import load
+from minidl.workflow.run import Run
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -35,15 +36,15 @@ def run(args: argparse.Namespace) -> int:
             f"{args.checkpoint_file}: is a {loaded.kind} file, not a checkpoint; "
             f"train it with: minidl train {args.checkpoint_file}"
         )
-    trainer = loaded.make_trainer()
+    run = Run.from_file(loaded, runtime(args))
     if args.epochs is not None:
-        trainer.epochs = args.epochs
-        trainer.spec = {**trainer.spec, "training": {**trainer.spec["training"], "epochs": args.epochs}}
+        run.change("epochs", args.epochs)
+    trainer = run.trainer
     if trainer.done:
         raise ConfigError(
             f"{args.checkpoint_file}: the run has already trained {trainer.epoch} of {trainer.epochs} epochs; "
             f"pass --epochs with a larger total to train further"
         )
     outputs = plan_outputs(args, resumed_output(args.checkpoint_file), continuing=args.checkpoint_file)
-    fit_and_save(trainer, outputs)
+    fit_and_save(run, outputs)
     return 0

@@ -6,12 +6,12 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from minidl.cli.options import add_training_settings, learning_rate
+from minidl.cli.options import add_training_settings, learning_rate, runtime
 from minidl.cli.training import add_saving_options, derived_output, fit_and_save, plan_outputs
 from minidl.core.errors import SpecError
 from minidl.workflow.files import load
 from minidl.workflow.recipe import default_spec
-from minidl.workflow.spec import build_trainer
+from minidl.workflow.run import Run
 
 DEFAULT_OUTPUT = Path("default-recipe.minidl")
 
@@ -64,5 +64,5 @@ def with_overrides(spec: dict[str, Any], args: argparse.Namespace) -> dict[str, 
 def run(args: argparse.Namespace) -> int:
     spec = with_overrides(spec_of(args.file), args)
     outputs = plan_outputs(args, derived_output(args.file, "-trained") if args.file else DEFAULT_OUTPUT)
-    fit_and_save(build_trainer(spec), outputs)
+    fit_and_save(Run(spec, runtime=runtime(args)), outputs)
     return 0

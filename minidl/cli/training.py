@@ -19,10 +19,10 @@ from minidl.cli.options import add_threads_option, output_path, positive_int
 from minidl.cli.output import ProgressBar, say
 from minidl.cli.output_path import exists, where
 from minidl.core.errors import ConfigError
-from minidl.workflow.files import save
-from minidl.workflow.files.format import EXTENSION
+from minidl.workflow.files import EXTENSION
 from minidl.workflow.files.held_signals import HeldSignals
-from minidl.workflow.trainer import EpochMetrics, Trainer
+from minidl.workflow.run import Run
+from minidl.workflow.trainer import EpochMetrics
 
 CHECKPOINT_SUFFIX = "-checkpoint"
 
@@ -102,22 +102,23 @@ def _same_file(a: Path, b: Path) -> bool:
     return a.resolve() == b.resolve()
 
 
-def fit_and_save(trainer: Trainer, outputs: Outputs) -> None:
+def fit_and_save(run: Run, outputs: Outputs) -> None:
     """Train to the planned epoch count with a progress bar, writing the checkpoint every few epochs, then save.
 
     A signal stops training at once but lets a save finish first (``HeldSignals``), so that the
     files reported are exactly those on disk.
     """
     with interrupts.stoppable():  # from here on a signal unwinds, so that the files written can be reported
-        _fit(trainer, outputs)
-        last = trainer.history[-1]
+        _fit(run, outputs)
+        last = run.history[-1]
         scores = f"epoch {last.epoch}: test error {last.test_error:.2%}, train error {last.train_error:.2%}"
         with HeldSignals():
-            save(trainer.model, outputs.model, training=trainer.spec["training"])
+            run.save(outputs.model)
             say(_saved("model", outputs.model, outputs, scores))
 
 
-def _fit(trainer: Trainer, outputs: Outputs) -> None:
+def _fit(run: Run, outputs: Outputs) -> None:
+    trainer = run.trainer
     saved: EpochMetrics | None = None  # the epoch in the checkpoint file, once one is written
     with ProgressBar("epoch", trainer.epochs, trainer.epoch) as progress:
 
@@ -127,7 +128,7 @@ def _fit(trainer: Trainer, outputs: Outputs) -> None:
             progress.update(m.epoch)
             if outputs.checkpoint is not None and outputs.every is not None and m.epoch % outputs.every == 0:
                 with HeldSignals():
-                    trainer.save_checkpoint(outputs.checkpoint)
+                    run.save_checkpoint(outputs.checkpoint)
                     saved = m
             interrupts.check()
 

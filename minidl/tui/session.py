@@ -1,13 +1,13 @@
-"""The spec being edited and the trainer built from it: what the TUI shows, edits, trains and saves.
+"""The spec being edited and the run built from it: what the TUI shows, edits, trains and saves.
 
-No Textual here. A change to the spec is either *live* (optimizer values, epochs, batch size: the
-running trainer picks it up between epochs, weights kept) or needs a *rebuild* (architecture, data,
-init, loss, seed, ...: fresh weights, history cleared). Live changes wait in a lock-guarded queue that
-``apply_pending`` drains on the thread that owns the trainer at that moment: the training worker
-between epochs, or the UI thread when nothing runs.
+No Textual here. A change to the spec is either *live* (what the run takes between epochs: optimizer
+values, epochs, batch size; weights kept) or needs a *rebuild* (architecture, data, init, loss, seed,
+...: a new run, fresh weights, history cleared). Live changes wait in a lock-guarded queue that
+``apply_pending`` drains on the thread that owns the run at that moment: the training worker between
+epochs, or the UI thread when nothing runs.
 
-A rebuild replaces the trainer but never mutates the old one, so a :class:`Snapshot` (the spec and
-the trainer as they were) is all it takes to undo it, weights and history included.
+A rebuild replaces the run but never mutates the old one, so a :class:`Snapshot` (the spec and the
+run as they were) is all it takes to undo it, weights and history included.
 """
 
 from __future__ import annotations
@@ -22,37 +22,41 @@ from minidl.core.errors import MinidlError
 from minidl.tui.explain import explain
 from minidl.workflow import files
 from minidl.workflow.recipe import default_spec
-from minidl.workflow.spec import build_trainer, copy_spec, normalize
+from minidl.workflow.run import Run
+from minidl.workflow.spec import copy_spec, normalize
 from minidl.workflow.trainer import Trainer
 
 SaveKind = Literal["model", "checkpoint", "spec"]
-LIVE_TRAINING_KEYS = ("epochs", "batch_size")
 MODEL_SECTIONS = ("layers", "init", "dtype")
-TRAINING_SECTIONS = ("dataset", "loss", "optimizer", "scheduler", "epochs", "batch_size", "seed")
 
 
 @dataclass(frozen=True)
 class Snapshot:
-    """A session's spec and trainer at one moment; the trainer object itself, not a copy (see the module doc)."""
+    """A session's spec and run at one moment; the run object itself, not a copy (see the module doc)."""
 
     spec: dict[str, Any]
-    trainer: Trainer | None
+    run: Run | None
     error: str | None
 
 
 class Session:
-    """A normalised spec plus the Trainer built from it (``None`` with ``error`` set when it cannot be built)."""
+    """A normalised spec plus the Run built from it (``None`` with ``error`` set when it cannot be built)."""
 
-    def __init__(self, spec: dict[str, Any], trainer: Trainer | None = None, model: Sequential | None = None) -> None:
+    def __init__(self, spec: dict[str, Any], run: Run | None = None, model: Sequential | None = None) -> None:
         self.spec = normalize(spec)
         if self.spec["training"] is None:
             self.spec["training"] = normalize(default_spec())["training"]
-        self.trainer = trainer
+        self.run = run
         self.error: str | None = None
         self._pending: dict[str, Any] = {}
         self._lock = threading.Lock()
-        if trainer is None:
+        if run is None:
             self.rebuild(model)
+
+    @property
+    def trainer(self) -> Trainer | None:
+        """The run's Trainer, or None when the spec cannot be built (``error`` says why)."""
+        return None if self.run is None else self.run.trainer
 
     @classmethod
     def open(cls, path: str | Path) -> Session:
@@ -63,38 +67,38 @@ class Session:
         Raises MinidlError or OSError when the file cannot be read.
         """
         loaded = files.load(path)
-        if loaded.trainer_state is None:
+        if loaded.state is None:
             return cls(loaded.spec, model=loaded.model)
-        return cls(loaded.spec, loaded.make_trainer())
+        return cls(loaded.spec, Run.from_file(loaded))
 
     def rebuild(self, model: Sequential | None = None) -> None:
-        """A fresh Trainer for the spec (fresh weights unless ``model`` is given); records why it failed.
+        """A fresh Run of the spec (fresh weights unless ``model`` is given); records why it failed.
 
         Any exception counts: a plugin layer's constructor may raise anything, and an allocation may fail.
         """
         with self._lock:
             self._pending.clear()
         try:
-            self.trainer, self.error = build_trainer(self.spec, model=model), None
+            self.run, self.error = Run(self.spec, model), None
         except Exception as error:
-            self.trainer, self.error = None, explain(error)
+            self.run, self.error = None, explain(error)
 
     def snapshot(self) -> Snapshot:
         """What :meth:`restore` needs to put this moment back."""
-        return Snapshot(copy_spec(self.spec), self.trainer, self.error)
+        return Snapshot(copy_spec(self.spec), self.run, self.error)
 
     def restore(self, snapshot: Snapshot) -> None:
-        """Go back to ``snapshot``: its spec, and its trainer with the weights and history it had then."""
+        """Go back to ``snapshot``: its spec, and its run with the weights and history it had then."""
         with self._lock:
             self._pending.clear()
-        self.spec, self.trainer, self.error = copy_spec(snapshot.spec), snapshot.trainer, snapshot.error
+        self.spec, self.run, self.error = copy_spec(snapshot.spec), snapshot.run, snapshot.error
 
     def value(self, section: str) -> Any:
         """The spec's current value of one section (``layers``, ``optimizer``, ``epochs``, ...)."""
         return self.spec["model" if section in MODEL_SECTIONS else "training"][section]
 
     def change(self, section: str, value: Any) -> bool:
-        """Put ``value`` into the spec; True when the trainer can take it live (or nothing changed), False when a
+        """Put ``value`` into the spec; True when the run can take it live (or nothing changed), False when a
         rebuild is due.
 
         Raises MinidlError when the new spec is invalid (the spec is then unchanged).
@@ -106,50 +110,34 @@ class Session:
         if old == new:  # forms re-announce their values when shown again: nothing to rebuild (or undo)
             return True
         self.spec = spec
-        if self.trainer is None:
+        if self.run is None:
             return False
-        if section in LIVE_TRAINING_KEYS:
-            self._queue(section, new)
-            return True
-        if section == "optimizer" and old["component"] == new["component"]:
-            changed = {k: v for k, v in new["config"].items() if old["config"][k] != v}
-            self._queue("optimizer", changed)
+        if self.run.can_change(section, new):
+            with self._lock:
+                self._pending[section] = new
             return True
         return False
 
-    def _queue(self, section: str, value: Any) -> None:
-        with self._lock:
-            if section == "optimizer":  # values changed one at a time accumulate until applied
-                value = {**self._pending.get(section, {}), **value}
-            self._pending[section] = value
-
     def apply_pending(self) -> None:
-        """Apply queued live changes to the trainer; call only from the thread that owns the trainer now."""
+        """Apply queued live changes to the run; call only from the thread that owns the trainer now."""
         with self._lock:
             pending, self._pending = self._pending, {}
-        trainer = self.trainer
-        if trainer is None or not pending:
-            return
-        for section, value in pending.items():
-            if section == "optimizer":
-                trainer.optimizer.set_config(**value)
-                if trainer.spec is not None:
-                    trainer.spec["training"]["optimizer"]["config"].update(value)
-            else:
-                setattr(trainer, section, value)
-                if trainer.spec is not None:
-                    trainer.spec["training"][section] = value
+        if self.run is not None:
+            for section, value in pending.items():
+                self.run.change(section, value)
 
     def save(self, path: str | Path, kind: SaveKind) -> None:
         """Write the model (weights, spec and training setup), a full checkpoint, or the spec alone; atomically.
 
-        A spec needs no trainer, so even a network that cannot be built yet can be kept.
+        A spec needs no run, so even a network that cannot be built yet can be kept.
         """
         if kind == "spec":
             files.save_spec(self.spec, path)
-        elif self.trainer is None:
+            return
+        if self.run is None:
             raise MinidlError(f"this network cannot be built ({self.error}): only its spec can be saved")
-        elif kind == "checkpoint":
-            self.trainer.save_checkpoint(path)
+        self.apply_pending()  # the file holds what the user sees
+        if kind == "checkpoint":
+            self.run.save_checkpoint(path)
         else:
-            files.save(self.trainer.model, path, training=self.spec["training"])
+            self.run.save(path)

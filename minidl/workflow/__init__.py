@@ -1,1 +1,1 @@
-"""Workflow: specs, the training loop and (later) files; built on the registry and components."""
+"""Workflow: specs, runs, the training loop, files and export; built on the registry and components."""

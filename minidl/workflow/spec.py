@@ -9,9 +9,10 @@
 
 The TUI edits a spec, the CLI reads one, files store one; ``normalize`` checks one (every error names
 its place, like ``model.layers[2].config.p``; every number must fit the model's dtype) and
-``build_model`` / ``build_trainer`` make objects. Building checks before it allocates: the memory the
-weights and data need against what is free, and one optimizer step on a scratch weight; an exception
-from a component's constructor, data set or initializer is a ComponentError naming its place.
+``build_model`` makes its network (a :class:`~minidl.workflow.run.Run` makes the rest). Building checks
+before it allocates: the memory the weights need against what is free (``check_update``: one optimizer
+step on a scratch weight); an exception from a component's constructor or initializer is a
+ComponentError naming its place.
 """
 
 from __future__ import annotations
@@ -27,8 +28,7 @@ from minidl.core.config import schema_of, validate_config
 from minidl.core.errors import ConfigError, ShapeError
 from minidl.core.module import Parameter
 from minidl.workflow import memory
-from minidl.workflow.failures import Watch, build, component_error
-from minidl.workflow.trainer import Trainer
+from minidl.workflow.failures import build, component_error
 from minidl.workflow.training_limits import TRAINING_LIMITS
 
 MODEL_DTYPES: dict[str, torch.dtype] = {"float32": torch.float32, "float64": torch.float64}
@@ -128,15 +128,14 @@ def build_model(spec: dict[str, Any], *, seed: int | None = None) -> Sequential:
     Refused (ResourceError) before anything is allocated when its weights cannot fit in the free memory.
     """
     spec = normalize(spec)
-    memory.require({"weights": _weight_bytes(spec)}, "spec.model")
-    return _fresh_model(spec, seed)
+    memory.require(
+        {"weights": memory.weight_bytes(spec["model"]["layers"], MODEL_DTYPES[spec["model"]["dtype"]])}, "spec.model"
+    )
+    return fresh_model(spec, seed)
 
 
-def _weight_bytes(spec: dict[str, Any]) -> int:
-    return memory.weight_bytes(spec["model"]["layers"], MODEL_DTYPES[spec["model"]["dtype"]])
-
-
-def _fresh_model(spec: dict[str, Any], seed: int | None) -> Sequential:
+def fresh_model(spec: dict[str, Any], seed: int | None) -> Sequential:
+    """The network of a normalised spec, initialised (from ``seed`` when given); no memory check."""
     if seed is not None:
         torch.manual_seed(seed)
     layers = [build("module", ref, f"spec.model.layers[{i}]") for i, ref in enumerate(spec["model"]["layers"])]
@@ -151,52 +150,6 @@ def _fresh_model(spec: dict[str, Any], seed: int | None) -> Sequential:
             where, stage = f"spec.model.layers[{i}]", f"initialising with {init['component']}"
             raise component_error("module", layer, where, stage, error) from error
     return model
-
-
-def build_trainer(spec: dict[str, Any], model: Sequential | None = None, *, compile: bool | None = None) -> Trainer:
-    """A Trainer for the spec's training setup, on ``model`` or a fresh one seeded from the spec.
-
-    Before anything large is allocated, a trial optimizer step checks the update fits the dtype and the
-    fresh weights, their gradients and the data are checked against the free memory. ``compile`` is a
-    runtime choice (see ``Trainer``), never part of the spec.
-    """
-    spec = normalize(spec)
-    training = spec["training"]
-    if training is None:
-        raise ConfigError("spec.training: this spec has no training setup (dataset, loss, optimizer, ...)")
-    seed = training["seed"]
-    dtype, device = (MODEL_DTYPES[spec["model"]["dtype"]], torch.device("cpu")) if model is None else model.placement()
-    check_update(training["optimizer"], dtype, device)
-    dataset = build("dataset", training["dataset"], "spec.training.dataset")
-    needs = {"data": memory.data_bytes(dataset, dtype)}
-    if model is None:
-        weights = _weight_bytes(spec)
-        needs = {"weights": weights, "gradients": weights, **needs}
-    memory.require(needs, "spec")
-    if model is None:
-        model = _fresh_model(spec, seed)
-    with Watch(lambda: [(dataset, "dataset", "spec.training.dataset")], "loading the data set"):
-        data = dataset.load(seed)
-    check_fits(model, data.num_features, data.num_classes, training["dataset"]["component"])
-    loss = build("loss", training["loss"], "spec.training.loss")
-    optimizer = build("optimizer", training["optimizer"], "spec.training.optimizer", model.param())
-    scheduler = (
-        None
-        if training["scheduler"] is None
-        else build("scheduler", training["scheduler"], "spec.training.scheduler", optimizer)
-    )
-    return Trainer(
-        model,
-        loss,
-        optimizer,
-        data,
-        scheduler=scheduler,
-        epochs=training["epochs"],
-        batch_size=training["batch_size"],
-        seed=seed,
-        spec=spec,
-        compile=compile,
-    )
 
 
 def check_update(ref: dict[str, Any], dtype: torch.dtype, device: torch.device) -> None:

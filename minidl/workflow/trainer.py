@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import functools
 import math
-import os
 import threading
 import time
 from collections.abc import Callable
@@ -82,7 +81,6 @@ class Trainer:
         batch_size: int = 10,
         seed: int = 0,
         on_epoch: EpochCallback | None = None,
-        spec: dict[str, Any] | None = None,
         compile: bool | None = None,
     ) -> None:
         for key, value in (("epochs", epochs), ("batch_size", batch_size), ("seed", seed)):
@@ -92,7 +90,6 @@ class Trainer:
         dtype, device = model.placement()
         self.model, self.loss, self.optimizer, self.scheduler = model, loss, optimizer, scheduler
         self.epochs, self.batch_size, self.seed = epochs, batch_size, seed
-        self.spec = spec  # the normalised spec this trainer was built from (for checkpoints), if any
         self._watch = Watch(self._components, "training")
         with self._watch:
             self.data = data.to(dtype=dtype, device=device)
@@ -219,12 +216,6 @@ class Trainer:
         }
         return state
 
-    def save_checkpoint(self, path: str | os.PathLike[str]) -> None:
-        """Write a checkpoint file that ``minidl.resume`` continues exactly (needs a Trainer from ``build_trainer``)."""
-        from minidl.workflow.files import save_checkpoint  # the file layer imports this module
-
-        save_checkpoint(self, path)
-
     def load_state_dict(self, state: dict[str, Any]) -> None:
         """Continue from ``state_dict()``: the next epoch is exactly the one the saved run would have run."""
         self.optimizer.load_state_dict(state["optimizer"])
@@ -232,9 +223,16 @@ class Trainer:
             raise ConfigError("Trainer.load_state_dict: the checkpoint's scheduler does not match this trainer's")
         if self.scheduler is not None:
             self.scheduler.load_state_dict(state["scheduler"])
-        self.history = [EpochMetrics(**m) for m in state["history"]]
-        self.generator.set_state(state["rng"]["shuffle"])
-        torch.set_rng_state(state["rng"]["torch"])
+        self.continue_after([EpochMetrics(**m) for m in state["history"]], state["rng"])
+
+    def continue_after(self, history: list[EpochMetrics], rng: dict[str, torch.Tensor]) -> None:
+        """Take up a run after ``history``, its random generators as they were then (``shuffle``, ``torch``).
+
+        The optimizer and scheduler must already hold their state of that moment.
+        """
+        self.history = list(history)
+        self.generator.set_state(rng["shuffle"])
+        torch.set_rng_state(rng["torch"])
         self.diverged = None
 
 

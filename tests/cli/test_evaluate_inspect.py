@@ -22,7 +22,7 @@ def test_evaluate_matches_the_last_epoch(cli, trained: Path) -> None:
     result = cli("evaluate", trained, "--json")
     assert result.code == 0, result.err
     scores = json.loads(result.out)
-    last = minidl.load(trained.with_name("m-checkpoint.minidl")).trainer_state["history"][-1]
+    last = minidl.load(trained.with_name("m-checkpoint.minidl")).state.history[-1].as_dict()
     keys = ("train_loss", "train_error", "test_loss", "test_error")
     assert scores == {"file": str(trained), "kind": "model", **{key: last[key] for key in keys}}
     table = cli("evaluate", trained).out.splitlines()
@@ -57,8 +57,10 @@ def test_inspect_json(cli, trained: Path) -> None:
     assert summary["training"]["epochs"] == 3 and summary["history"] is None
     checkpoint = json.loads(cli("inspect", trained.with_name("m-checkpoint.minidl"), "--json").out)
     assert checkpoint["history"]["epochs"] == 3 and checkpoint["history"]["last"]["epoch"] == 3
-    history = minidl.load(trained.with_name("m-checkpoint.minidl")).trainer_state["history"]
-    assert checkpoint["history"]["per_epoch"] == history  # every epoch, not only the last and best
+    history = minidl.load(trained.with_name("m-checkpoint.minidl")).state.history
+    assert checkpoint["history"]["per_epoch"] == [
+        m.as_dict() for m in history
+    ]  # every epoch, not only the last and best
 
 
 def test_inspect_a_spec_file(cli, spec_file: Path) -> None:

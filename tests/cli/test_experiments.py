@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 import minidl
-from minidl.workflow import experiments
-from minidl.workflow.experiments.runner import CURVES
+from minidl.cli import experiments
+from minidl.cli.experiments.runner import CURVES
 
 
 def test_quick_study_writes_a_report(cli, tmp_path: Path) -> None:

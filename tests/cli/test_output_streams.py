@@ -15,10 +15,9 @@ from pathlib import Path
 import pytest
 import torch
 
-from minidl.cli import COMMANDS, main
+from minidl.cli import COMMANDS, experiments, main
+from minidl.cli.experiments.runner import CURVES
 from minidl.cli.output import ProgressBar
-from minidl.workflow import experiments
-from minidl.workflow.experiments.runner import CURVES
 
 
 class Terminal(io.StringIO):
@@ -70,7 +69,7 @@ def test_a_note_with_brackets_is_printed_as_it_is(cli, tmp_path: Path, monkeypat
     """``pip install 'minidl[experiments]'`` lost its ``[experiments]`` to Rich's markup."""
     monkeypatch.setitem(sys.modules, "matplotlib", None)  # makes ``import matplotlib`` fail
 
-    def no_training(groups, settings, jobs, on_trial, threads):  # the study's summaries, without the study
+    def no_training(groups, settings, jobs, on_trial, runtime):  # the study's summaries, without the study
         summary = experiments.Summary.of([experiments.Trial(0, {name: [0.5] for name in CURVES})])
         return {experiments.spec_key(c.spec): summary for g in groups for c in g.configs}
 

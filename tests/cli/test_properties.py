@@ -28,8 +28,8 @@ from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
 
 import minidl
-from minidl.cli import COMMANDS, build_parser, main
-from minidl.workflow import experiments, memory
+from minidl.cli import COMMANDS, build_parser, experiments, main
+from minidl.workflow import memory
 from minidl.workflow.trainer import Trainer
 from tests import faulty_plugin
 from tests.cli.conftest import small_spec
@@ -107,11 +107,11 @@ def files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
         folder.mkdir()
         minidl.save_spec(small_spec(), folder / "spec.minidl")
         minidl.save_spec(small_spec(), folder / "ünïcødé spec.minidl")
-        trainer = minidl.build_trainer(small_spec())
-        trainer.fit(1)
-        trainer.save_checkpoint(folder / "checkpoint.minidl")
-        minidl.save(trainer.model, folder / "model.minidl", training=trainer.spec["training"])
-        minidl.save(trainer.model, folder / "bare.minidl")
+        run = minidl.Run(small_spec())
+        run.fit(1)
+        run.save_checkpoint(folder / "checkpoint.minidl")
+        run.save(folder / "model.minidl")
+        minidl.save(run.model, folder / "bare.minidl")
         (folder / "garbage.minidl").write_bytes(b"\x81\xa6format\xa6minidl\xff\x00garbage")
         (folder / "empty.minidl").write_bytes(b"")
         (folder / "folder").mkdir()

@@ -9,7 +9,7 @@ import pytest
 
 import minidl
 from minidl.workflow import memory
-from minidl.workflow.files.save import write_file
+from minidl.workflow.files.document import write_document
 from minidl.workflow.spec import normalize
 from tests import faulty_plugin
 from tests.cli.conftest import assert_one_line_error
@@ -34,7 +34,7 @@ def test_a_plugin_layer_that_raises_is_one_line_naming_it(cli, faulty, tmp_path:
     if command == "train":
         minidl.save_spec(faulty_spec("train_forward"), path)
     elif command == "resume":
-        minidl.build_trainer(faulty_spec("backward")).save_checkpoint(path)  # before its first epoch
+        minidl.Run(faulty_spec("backward")).save_checkpoint(path)  # before its first epoch
     else:
         spec = faulty_spec("eval_forward")
         minidl.save(minidl.build_model(spec), path, training=spec["training"])
@@ -77,7 +77,7 @@ def optimizer_file(path: Path, name: str, **config: float) -> Path:
     """A spec file with an optimizer configuration written as is (minidl's own writer refuses bad values)."""
     spec = normalize(small_spec(optimizer={"component": name}))
     spec["training"]["optimizer"]["config"].update(config)
-    write_file(path, "spec", spec, None)
+    write_document(path, "spec", spec, None)
     return path
 
 
@@ -125,7 +125,7 @@ def test_running_out_of_memory_anywhere_is_one_line(
     def exhausted(*args: object, **kwargs: object) -> None:
         raise error
 
-    monkeypatch.setattr("minidl.cli.train_command.build_trainer", exhausted)
+    monkeypatch.setattr("minidl.cli.train_command.Run", exhausted)
     result = cli("train")
     assert_one_line_error(result)
     assert result.err.startswith(f"minidl: error: out of memory: {type(error).__name__}")

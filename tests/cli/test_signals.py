@@ -124,7 +124,7 @@ def test_a_signal_while_training_and_checkpointing_leaves_whole_files(tmp_path: 
         reported = out.splitlines()[-1]
         if reported.startswith("saved checkpoint"):
             epoch = int(reported.removeprefix("saved checkpoint run-checkpoint.minidl (epoch ").split(";")[0])
-            assert len(minidl.load(folder / "run-checkpoint.minidl").trainer_state["history"]) == epoch
+            assert len(minidl.load(folder / "run-checkpoint.minidl").state.history) == epoch
         else:  # stopped before its first checkpoint: the old file, untouched
             assert reported.startswith("epoch ") and (folder / "run-checkpoint.minidl").read_bytes() == before
 

@@ -48,7 +48,7 @@ def test_old_files_load_with_the_same_data() -> None:
     """A file written before label_noise existed gets label_noise 0 and exactly the data it was trained on."""
     loaded = minidl.load(SPECS / "circle_trained.minidl")
     assert loaded.spec["training"]["dataset"]["config"] == {"n_train": 1000, "n_test": 1000, "label_noise": 0.0}
-    assert digest(loaded.make_trainer().data) == FROZEN[0, 1000, 1000]
+    assert digest(minidl.Run.from_file(loaded).trainer.data) == FROZEN[0, 1000, 1000]
     spec = minidl.default_spec(seed=7)
     spec["training"]["dataset"] = {"component": "circle", "config": {"n_train": 300, "n_test": 50}}
     assert normalize(spec)["training"]["dataset"]["config"]["label_noise"] == 0.0
@@ -121,15 +121,15 @@ def test_two_gaussians_train_with_noise_through_a_spec() -> None:
     spec = minidl.default_spec(epochs=3, batch_size=20)
     spec["training"]["dataset"] = {"component": "gaussians", "config": {"n_train": 200, "n_test": 100}}
     spec["training"]["dataset"]["config"]["label_noise"] = 0.1
-    trainer = minidl.build_trainer(spec)
-    trainer.fit()
-    assert trainer.spec["training"]["dataset"]["config"] == {
+    run = minidl.Run(spec)
+    run.fit()
+    assert run.spec["training"]["dataset"]["config"] == {
         "n_train": 200,
         "n_test": 100,
         "spread": 0.25,
         "label_noise": 0.1,
     }
-    assert trainer.history[-1].test_error < 0.4
+    assert run.history[-1].test_error < 0.4
 
 
 @pytest.mark.parametrize(

@@ -114,17 +114,17 @@ def features_spec(epochs: int = 2) -> dict:
 
 
 def test_a_network_with_features_trains_saves_and_loads(tmp_path: Path) -> None:
-    trainer = minidl.build_trainer(features_spec())
-    trainer.fit()
+    run = minidl.Run(features_spec())
+    run.fit()
     path = tmp_path / "features.minidl"
-    minidl.save(trainer.model, path, training=trainer.spec["training"])
+    run.save(path)
     loaded = minidl.load(path)
     first = loaded.spec["model"]["layers"][0]
     assert first["component"] == "minidl:InputFeatures" and first["config"] == config_for(
         ["x1", "x2", "x1_squared", "x2_squared"]
     )
-    x = trainer.data.test_x
-    assert torch.equal(loaded.model.eval().forward(x), trainer.model.eval().forward(x))
+    x = run.trainer.data.test_x
+    assert torch.equal(loaded.model.eval().forward(x), run.trainer.model.eval().forward(x))
 
 
 def test_a_next_layer_of_the_wrong_width_is_named() -> None:

@@ -15,8 +15,7 @@ import pytest
 
 import minidl
 from minidl import registry
-from minidl.cli import main
-from minidl.workflow import experiments
+from minidl.cli import experiments, main
 from minidl.workflow.spec import normalize
 from tests.registry import fake_plugins as fp
 

@@ -103,9 +103,9 @@ def workspace(root: Path) -> dict[str, Path]:
     spec["model"]["layers"][-1]["config"]["in_features"] = 8
     spec["training"]["dataset"]["config"] = {"n_train": 40, "n_test": 40}
     minidl.save_spec(spec, root / "tiny.minidl")
-    trainer = minidl.build_trainer(spec)
-    trainer.fit()
-    trainer.save_checkpoint(root / "trained.minidl")
+    run = minidl.Run(spec)
+    run.fit()
+    run.save_checkpoint(root / "trained.minidl")
     return {"spec": root / "tiny.minidl", "trained": root / "trained.minidl"}
 
 

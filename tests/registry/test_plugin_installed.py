@@ -118,8 +118,9 @@ def mixed_spec() -> dict:
 
 
 def test_a_network_mixing_builtin_and_plugin_layers_trains() -> None:
-    trainer = minidl.build_trainer(mixed_spec())
-    assert trainer.spec["model"]["layers"][1]["component"] == "minidl-extra:BatchNorm1d"
+    run = minidl.Run(mixed_spec())
+    trainer = run.trainer
+    assert run.spec["model"]["layers"][1]["component"] == "minidl-extra:BatchNorm1d"
     assert isinstance(trainer.optimizer, minidl_extra.AdamW)
     before_loss, before_error = trainer.evaluate(trainer.data.test_x, trainer._test_targets, trainer.data.test_y)
     history = trainer.fit()

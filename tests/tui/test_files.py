@@ -80,7 +80,7 @@ async def test_saving_over_an_existing_file_asks_first(tmp_path) -> None:
         await pilot.press("r")  # Replace
         await settle(app, pilot)
         assert "saved checkpoint" in status(app)
-        assert minidl.resume(path).epoch == 1
+        assert minidl.resume(path).trainer.epoch == 1
 
 
 async def test_enter_saves_the_kind_highlighted_when_the_kind_list_has_focus(tmp_path) -> None:

@@ -15,7 +15,7 @@ def test_optimizer_values_apply_live_and_only_those_edited() -> None:
     session.apply_pending()
     assert session.trainer is trainer
     assert trainer.optimizer.betas == (0.8, 0.9) and trainer.optimizer.lr == 0.0005
-    assert trainer.spec["training"]["optimizer"]["config"]["betas"] == (0.8, 0.9)
+    assert session.run.spec["training"]["optimizer"]["config"]["betas"] == (0.8, 0.9)
 
 
 def test_epochs_apply_live_seed_and_layers_need_a_rebuild() -> None:

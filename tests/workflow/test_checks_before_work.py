@@ -86,7 +86,7 @@ def wide_spec(width: int) -> dict:
 
 def test_a_network_too_big_for_memory_is_refused_before_allocating(free_memory, monkeypatch) -> None:
     free_memory(8 * MiB)
-    monkeypatch.setattr(minidl.workflow.spec, "_fresh_model", lambda *a: pytest.fail("the model was built"))
+    monkeypatch.setattr("minidl.workflow.run.fresh_model", lambda *a: pytest.fail("the model was built"))
     spec = wide_spec(1_000_000)  # (2 + 1 + 2) * 1,000,000 + 2 float32s: 19.1 MiB
     with pytest.raises(
         ResourceError, match=r"^spec.model: needs at least 19.1 MiB of memory \(weights 19.1 MiB\), but only 8.0 MiB"

@@ -87,7 +87,7 @@ def test_a_failing_initializer_is_named_with_the_layer_it_failed_on() -> None:
 
 def test_an_optimizer_failing_its_trial_step_is_refused_before_the_model_is_built(monkeypatch) -> None:
     spec = small_spec(optimizer={"component": "FaultySGD", "config": {"fail_at": 1}})
-    monkeypatch.setattr(minidl.workflow.spec, "_fresh_model", lambda *a: pytest.fail("the model was built"))
+    monkeypatch.setattr("minidl.workflow.run.fresh_model", lambda *a: pytest.fail("the model was built"))
     with pytest.raises(ComponentError, match=r"a trial step in float32, before training, raised ArithmeticError"):
         minidl.build_trainer(spec)
 

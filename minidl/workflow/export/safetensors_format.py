@@ -22,8 +22,7 @@ import torch
 from minidl.core.errors import ConfigError, SpecError
 from minidl.workflow.export.raw import little_endian
 from minidl.workflow.files.checks import child, expect_int, expect_list, expect_map, expect_str, fail
-from minidl.workflow.files.format import MAX_DIMS
-from minidl.workflow.files.tensors import _swap_bytes
+from minidl.workflow.files.tensors import MAX_DIMS, _swap_bytes
 
 SAFETENSORS_DTYPES: dict[str, torch.dtype] = {
     "BOOL": torch.bool,

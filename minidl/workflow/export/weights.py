@@ -15,12 +15,11 @@ from typing import Any
 from minidl.components.modules.sequential import Sequential
 from minidl.core.errors import SpecError
 from minidl.workflow.export import safetensors_format
+from minidl.workflow.files import LoadedFile
 from minidl.workflow.files.atomic import atomic_write
 from minidl.workflow.files.checks import child
-from minidl.workflow.files.format import MAX_FILE_BYTES
-from minidl.workflow.files.load import LoadedFile, _read_spec
+from minidl.workflow.files.document import MAX_FILE_BYTES, producer_of, read_producer, read_spec
 from minidl.workflow.files.model import load_model, model_spec, model_tensors
-from minidl.workflow.files.producer import producer_of, read_producer
 
 SPEC_KEY, PRODUCER_KEY = "minidl.spec", "minidl.producer"
 
@@ -60,7 +59,7 @@ def load_safetensors(
 def _spec(given: dict[str, Any] | None, metadata: dict[str, str], where: str) -> tuple[dict[str, Any], dict[str, Any]]:
     """The normalised spec (the given one, else the metadata's) and the producer that goes with it."""
     if given is not None:
-        spec = _read_spec(given, {"components": []})
+        spec = read_spec(given, {"components": []})
         return spec, producer_of(spec)
     if SPEC_KEY not in metadata:
         raise SpecError(f"{where}: has no {SPEC_KEY!r}, so which model the weights belong to is unknown: give a spec")
@@ -70,6 +69,6 @@ def _spec(given: dict[str, Any] | None, metadata: dict[str, str], where: str) ->
         producer = read_producer(safetensors_format.strict_json(metadata[PRODUCER_KEY], at), at)
     at = child(where, SPEC_KEY)
     try:
-        return _read_spec(safetensors_format.strict_json(metadata[SPEC_KEY], at), producer), producer
+        return read_spec(safetensors_format.strict_json(metadata[SPEC_KEY], at), producer), producer
     except SpecError as error:
         raise SpecError(f"{at}: {error}") from None

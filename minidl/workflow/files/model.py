@@ -17,9 +17,11 @@ from minidl.core.config import config_text
 from minidl.core.errors import ConfigError, SpecError
 from minidl.core.module import Module, no_init
 from minidl.workflow.files.checks import child, create
-from minidl.workflow.files.format import DTYPE_NAMES
-from minidl.workflow.files.tensors import Record
+from minidl.workflow.files.tensors import DTYPE_NAMES, Record
 from minidl.workflow.spec import MODEL_DTYPES, build_model, normalize
+
+MAX_SPEC_MODEL_BYTES = 2**30
+"""A spec file holds no weights, so its size says nothing about the model it builds: this caps that model."""
 
 
 def model_spec(model: Sequential, training: dict[str, Any] | None) -> dict[str, Any]:

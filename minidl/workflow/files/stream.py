@@ -2,10 +2,13 @@
 
 msgpack's Unpacker copies a bin payload into its buffer and then into a new ``bytes``, and making a
 tensor of those bytes copies them once more. Here the Unpacker still decodes everything small (keys,
-dtypes, shapes, the spec) with the caller's strict options, while :meth:`Stream.read_bin` takes the
+dtypes, shapes, the spec) with the caller's strict options, while :meth:`Stream.read_payload` takes the
 few bytes the Unpacker has read ahead and ``readinto``s the rest of the payload from the file into a
 fresh uint8 tensor: one copy, from the page cache to the tensor. The Unpacker reads through
 :class:`_Source`, which counts what it hands out, so the stream always knows its offset in the file.
+
+A :class:`Payload` carries its CRC-32: zlib.crc32 releases the GIL on large buffers, so one background
+thread checks a large tensor (half the cost of reading it) while the main thread reads the next.
 
 The caller turns msgpack's exceptions into SpecError; a payload that the file's end cuts short raises
 ``msgpack.OutOfData`` like any other truncation.
@@ -13,6 +16,8 @@ The caller turns msgpack's exceptions into SpecError; a payload that the file's 
 
 from __future__ import annotations
 
+import zlib
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, BinaryIO
 
 import msgpack
@@ -23,6 +28,37 @@ _BIN_LENGTH_BYTES = {0xC4: 1, 0xC5: 2, 0xC6: 4}  # bin 8, bin 16, bin 32
 
 DIRECT_BYTES = 2**16
 """Payloads at least this long go from the file into a tensor; shorter ones are returned as ``bytes``."""
+
+
+class Payload:
+    """The ``data`` of a tensor-table entry and its actual CRC-32.
+
+    Large payloads were read straight into a uint8 tensor (below); small ones stay the ``bytes``
+    msgpack gave, because a tensor and a thread's future each cost far more memory than a few bytes of
+    file, which a table of many tiny entries would multiply.
+    """
+
+    __slots__ = ("_checksum", "_data")
+
+    def __init__(self, data: bytes | torch.Tensor, checksum: Future[int] | None = None) -> None:
+        self._data = data
+        self._checksum = checksum  # a large payload's CRC-32, being computed; a small one's is computed when asked
+
+    def __len__(self) -> int:
+        return len(self._data) if isinstance(self._data, bytes) else self._data.numel()
+
+    @property
+    def crc32(self) -> int:
+        """The CRC-32 of the bytes (waits for the background thread if it is still computing it)."""
+        return zlib.crc32(self._data) if self._checksum is None else self._checksum.result()
+
+    def tensor(self) -> torch.Tensor:
+        """The bytes as a uint8 tensor that owns its memory (a fresh allocation, so aligned for any dtype)."""
+        if isinstance(self._data, torch.Tensor):
+            return self._data
+        tensor = torch.empty(len(self._data), dtype=torch.uint8)
+        memoryview(tensor.numpy())[:] = self._data
+        return tensor
 
 
 class _Source:
@@ -73,6 +109,7 @@ class Stream:
         self._source = _Source(file)
         self._unpacker = msgpack.Unpacker(self._source, **unpacker_options)
         self._bypassed = 0  # payload bytes read around the Unpacker (its tell() does not count them)
+        self._checksums: ThreadPoolExecutor | None = None
 
     @property
     def offset(self) -> int:
@@ -96,12 +133,26 @@ class Stream:
     def _peek(self) -> int | None:
         """The type byte of the next value, read from the file: a hint for branching only.
 
-        What is decoded always comes from the Unpacker (or :meth:`read_bin`, which checks the byte again),
+        What is decoded always comes from the Unpacker (or :meth:`_read_bin`, which checks the byte again),
         so a file that changes while it is read cannot make the stream skip a check.
         """
         return self._source.byte_at(self.offset)
 
-    def read_bin(self) -> bytes | torch.Tensor:
+    def read_payload(self) -> Payload:
+        """The bin value that starts here, as a Payload; a large one's CRC-32 is computed on a second thread."""
+        data = self._read_bin()
+        if isinstance(data, bytes):
+            return Payload(data)
+        if self._checksums is None:
+            self._checksums = ThreadPoolExecutor(max_workers=1, thread_name_prefix="minidl-crc32")
+        return Payload(data, self._checksums.submit(zlib.crc32, memoryview(data.numpy())))
+
+    def close(self) -> None:
+        """No more payloads: the checksum thread finishes the queued ones, then ends (nobody waits for it here)."""
+        if self._checksums is not None:
+            self._checksums.shutdown(wait=False)
+
+    def _read_bin(self) -> bytes | torch.Tensor:
         """The bin value that starts here: in a fresh uint8 tensor if it is large, else as ``bytes``.
 
         Its declared length is checked against the bytes left in the file before anything is allocated,

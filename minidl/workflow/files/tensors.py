@@ -19,9 +19,13 @@ import torch
 
 from minidl.core.errors import ConfigError, SpecError
 from minidl.workflow.files.checks import child, expect_int, expect_list, expect_map, expect_str, fail
-from minidl.workflow.files.format import DTYPE_NAMES, DTYPES, MAX_DIMS, MAX_TENSOR_BYTES
-from minidl.workflow.files.payload import Payload
+from minidl.workflow.files.stream import Payload
 
+_NAMES = ("bool", "uint8", "int8", "int16", "int32", "int64", "float16", "bfloat16", "float32", "float64")
+DTYPES: dict[str, torch.dtype] = {name: getattr(torch, name) for name in _NAMES}
+DTYPE_NAMES: dict[torch.dtype, str] = {v: k for k, v in DTYPES.items()}
+MAX_TENSOR_BYTES = 2**32 - 1  # one msgpack bin holds at most this many bytes
+MAX_DIMS = 32
 _KEYS = {"dtype", "shape", "data", "crc32"}
 _CHUNK = 8 * 2**20
 

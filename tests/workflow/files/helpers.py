@@ -32,9 +32,9 @@ def save_model(path: Path, *, dtype: str = "float32", dropout: bool = False) -> 
 
 
 def save_checkpoint(path: Path, epochs: int = 2) -> Path:
-    trainer = minidl.build_trainer(tiny_spec(dropout=True, epochs=epochs + 2))
-    trainer.fit(epochs)
-    trainer.save_checkpoint(path)
+    run = minidl.Run(tiny_spec(dropout=True, epochs=epochs + 2))
+    run.fit(epochs)
+    run.save_checkpoint(path)
     return path
 
 

@@ -8,7 +8,7 @@ import pytest
 import torch
 
 import minidl
-from minidl.workflow.experiments.study import Settings, study
+from minidl.cli.experiments.study import Settings, study
 from minidl.workflow.files import FORMAT_VERSION
 from minidl.workflow.spec import normalize
 
@@ -28,8 +28,8 @@ def test_format_v1_checkpoint_still_loads_and_resumes() -> None:
     loaded = minidl.load(FIXTURES / "format_v1.minidl")
     assert loaded.kind == "checkpoint" and loaded.producer["minidl"] == "0.1.0"
     assert loaded.model[0].weight.value[0].tolist() == [0.11963163316249847, -0.6602218747138977]
-    assert loaded.trainer_state["history"][1]["test_error"] == 0.47
-    trainer = loaded.make_trainer()
+    assert loaded.state.history[1].test_error == 0.47
+    trainer = minidl.Run.from_file(loaded).trainer
     trainer.fit()
     assert trainer.epoch == 4
 
@@ -51,12 +51,12 @@ def test_example_loads_and_fits_the_circle(path: Path) -> None:
 
 def test_trained_circle_model_reaches_about_one_percent_test_error() -> None:
     loaded = minidl.load(ROOT / "specs" / "circle_trained.minidl")
-    history = loaded.trainer_state["history"]
+    history = loaded.state.history
     assert len(history) == loaded.spec["training"]["epochs"]
-    assert history[-1]["test_error"] <= 0.0125
+    assert history[-1].test_error <= 0.0125
     data = minidl.Circle(**loaded.spec["training"]["dataset"]["config"]).load(loaded.spec["training"]["seed"])
     errors = (loaded.model.eval()(data.test_x).argmax(1) != data.test_y).double().mean()
-    assert float(errors) == history[-1]["test_error"]
+    assert float(errors) == history[-1].test_error
 
 
 SPEC_EXAMPLES = [p for p in EXAMPLES if p.name != "circle_trained.minidl"]

@@ -79,8 +79,8 @@ def test_writers_put_tensors_last(tmp_path: Path) -> None:
     spec = tiny_spec(epochs=1)
     minidl.save_spec(spec, tmp_path / "spec.minidl")
     minidl.save(minidl.build_model(spec), tmp_path / "model.minidl", training=spec["training"])
-    trainer = minidl.build_trainer(spec)
-    trainer.fit()
-    trainer.save_checkpoint(tmp_path / "checkpoint.minidl")
+    run = minidl.Run(spec)
+    run.fit()
+    run.save_checkpoint(tmp_path / "checkpoint.minidl")
     for kind in ("spec", "model", "checkpoint"):
         assert list(read_doc(tmp_path / f"{kind}.minidl"))[-1] == "tensors", kind

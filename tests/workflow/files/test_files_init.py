@@ -35,10 +35,10 @@ def spec_with(init: dict[str, Any]) -> dict[str, Any]:
 def test_every_save_keeps_the_initializer(tmp_path: Path, init: dict[str, Any]) -> None:
     spec = spec_with(init)
     expected = normalize(spec)["model"]["init"]
-    trainer = minidl.build_trainer(spec)
-    trainer.fit(1)
-    minidl.save(trainer.model, tmp_path / "model.minidl", training=trainer.spec["training"])
-    trainer.save_checkpoint(tmp_path / "checkpoint.minidl")
+    run = minidl.Run(spec)
+    run.fit(1)
+    run.save(tmp_path / "model.minidl")
+    run.save_checkpoint(tmp_path / "checkpoint.minidl")
     minidl.save_spec(spec, tmp_path / "spec.minidl")
     for name in ("model", "checkpoint", "spec"):
         loaded = minidl.load(tmp_path / f"{name}.minidl")
@@ -50,10 +50,10 @@ def test_every_save_keeps_the_initializer(tmp_path: Path, init: dict[str, Any]) 
 @pytest.mark.parametrize("init", INITS)
 def test_training_a_saved_model_draws_the_weights_its_spec_drew(tmp_path: Path, init: dict[str, Any]) -> None:
     spec = spec_with(init)
-    first = minidl.build_trainer(spec)
+    first = minidl.Run(spec)
     drawn = [p.value.clone() for p in first.model.param()]
     first.fit()
-    minidl.save(first.model, tmp_path / "trained.minidl", training=first.spec["training"])
+    first.save(tmp_path / "trained.minidl")
     again = minidl.build_trainer(minidl.load(tmp_path / "trained.minidl").spec)  # what `minidl train FILE` does
     assert all(torch.equal(a, p.value) for a, p in zip(drawn, again.model.param()))
 

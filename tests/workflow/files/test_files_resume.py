@@ -45,7 +45,7 @@ def test_resume_in_a_new_process_is_bitwise_identical(tmp_path: Path, dropout: b
     try:
         full = minidl.build_trainer(tiny_spec(dropout=dropout, epochs=epochs))
         full.fit()
-        part = minidl.build_trainer(tiny_spec(dropout=dropout, epochs=epochs))
+        part = minidl.Run(tiny_spec(dropout=dropout, epochs=epochs))
         part.fit(k)
         part.save_checkpoint(tmp_path / "run.minidl")
     finally:

@@ -25,7 +25,7 @@ def test_model_round_trip_is_bit_identical(tmp_path: Path, dtype: str) -> None:
     minidl.save(model, tmp_path / "m.minidl", training=spec["training"])
     loaded = minidl.load(tmp_path / "m.minidl")
 
-    assert loaded.kind == "model" and loaded.trainer_state is None
+    assert loaded.kind == "model" and loaded.state is None
     assert loaded.spec == minidl.workflow.spec.normalize(spec)
     assert [type(a) for a in loaded.model] == [type(b) for b in model]
     assert [a.get_config() for a in loaded.model] == [b.get_config() for b in model]
@@ -52,7 +52,7 @@ def test_model_without_training_cannot_make_a_trainer(tmp_path: Path) -> None:
     loaded = minidl.load(tmp_path / "m.minidl")
     assert loaded.spec["training"] is None
     with pytest.raises(minidl.ConfigError, match="no training setup"):
-        loaded.make_trainer()
+        minidl.Run.from_file(loaded)
     with pytest.raises(minidl.ConfigError):
         minidl.resume(tmp_path / "m.minidl")
 
@@ -61,7 +61,7 @@ def test_model_with_training_makes_a_fresh_trainer_on_the_loaded_weights(tmp_pat
     spec = tiny_spec()
     model = minidl.build_model(spec, seed=5)
     minidl.save(model, tmp_path / "m.minidl", training=spec["training"])
-    trainer = minidl.load(tmp_path / "m.minidl").make_trainer()
+    trainer = minidl.resume(tmp_path / "m.minidl").trainer
     assert trainer.epoch == 0
     assert all(torch.equal(a.value, b.value) for a, b in zip(trainer.model.param(), model.param()))
 
@@ -78,8 +78,8 @@ def test_spec_file_builds_a_freshly_initialised_seeded_model(tmp_path: Path) -> 
 def test_checkpoint_holds_the_training_state(tmp_path: Path) -> None:
     loaded = minidl.load(save_checkpoint(tmp_path / "c.minidl", epochs=2))
     assert loaded.kind == "checkpoint"
-    assert len(loaded.trainer_state["history"]) == 2
-    assert loaded.trainer_state["rng"]["torch"].dtype == torch.uint8
+    assert len(loaded.state.history) == 2 and loaded.state.optimizer.steps > 0
+    assert loaded.state.rng["torch"].dtype == torch.uint8
 
 
 def test_save_refuses_what_it_cannot_describe(tmp_path: Path) -> None:
@@ -89,10 +89,6 @@ def test_save_refuses_what_it_cannot_describe(tmp_path: Path) -> None:
         minidl.save(minidl.Sequential(minidl.Linear(2, 2)).to(dtype=torch.float16), tmp_path / "m.minidl")
     with pytest.raises(minidl.ConfigError):
         minidl.save(minidl.Sequential(minidl.Linear(2, 2)), tmp_path / "m.minidl", training={"epochs": 0})
-    with pytest.raises(minidl.ConfigError, match="build_trainer"):
-        t = minidl.build_trainer(tiny_spec())
-        t.spec = None
-        t.save_checkpoint(tmp_path / "c.minidl")
     assert list(tmp_path.iterdir()) == []
 
 
@@ -159,3 +155,24 @@ def test_a_layer_made_of_layers_keeps_their_weights(tmp_path: Path, monkeypatch:
             assert bits(a.value) == bits(b.value)
     finally:
         registry.reload()
+
+
+def test_a_checkpoints_state_is_checked_once_by_the_objects_that_resume_it(tmp_path: Path, monkeypatch) -> None:
+    """Loading and resuming built the optimizer and scheduler three times (a check, a throwaway, the run's)."""
+    path = save_checkpoint(tmp_path / "c.minidl")
+    loads: list[str] = []
+
+    def counted(original):
+        def load_state_dict(self, state):
+            loads.append(type(self).__name__)
+            return original(self, state)
+
+        return load_state_dict
+
+    for cls in (minidl.Adam, minidl.ReduceLROnPlateau):
+        monkeypatch.setattr(cls, "load_state_dict", counted(cls.load_state_dict))
+    loaded = minidl.load(path)
+    run = minidl.Run.from_file(loaded)
+    assert loads == ["Adam", "ReduceLROnPlateau"]
+    assert run.trainer.optimizer is loaded.state.optimizer and run.trainer.scheduler is loaded.state.scheduler
+    assert run.history == loaded.state.history and len(run.fit()) == 4

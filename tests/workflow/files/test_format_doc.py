@@ -101,7 +101,7 @@ def test_a_spec_file_written_from_the_document_loads_and_trains(tmp_path: Path) 
     assert loaded.kind == "spec" and loaded.spec["model"]["init"]["component"] == "minidl:default"
     expected = minidl.build_model(spec(), seed=4)
     assert all(torch.equal(a.value, b.value) for a, b in zip(loaded.model.param(), expected.param()))
-    assert len(loaded.make_trainer().fit()) == 3
+    assert len(minidl.Run.from_file(loaded).fit()) == 3
 
 
 def test_a_model_file_written_from_the_document_computes_x_w_transposed_plus_b(tmp_path: Path) -> None:
@@ -142,10 +142,10 @@ def test_a_checkpoint_written_from_the_document_resumes(tmp_path: Path) -> None:
     }
     tensors = {**weights(), **momentum, "rng.shuffle": generator_state(4), "rng.torch": generator_state(2**32 + 9)}
     loaded = minidl.load(write(tmp_path / "c.minidl", "checkpoint", spec(), tensors, state))
-    assert loaded.kind == "checkpoint" and loaded.trainer_state["history"] == history
-    assert torch.equal(loaded.trainer_state["rng"]["shuffle"], torch.Generator().manual_seed(4).get_state())
-    assert torch.equal(loaded.trainer_state["rng"]["torch"], torch.Generator().manual_seed(9).get_state())
-    trainer = loaded.make_trainer()
+    assert loaded.kind == "checkpoint" and [m.as_dict() for m in loaded.state.history] == history
+    assert torch.equal(loaded.state.rng["shuffle"], torch.Generator().manual_seed(4).get_state())
+    assert torch.equal(loaded.state.rng["torch"], torch.Generator().manual_seed(9).get_state())
+    trainer = minidl.Run.from_file(loaded).trainer
     assert trainer.optimizer.steps == 4 and trainer.optimizer.state["momentum_buffer"][1].tolist() == [0.02] * 3
     assert [m.epoch for m in trainer.fit()] == [1, 2, 3]
 

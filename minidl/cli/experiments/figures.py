@@ -9,8 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from minidl.cli.experiments.runner import Summary
 from minidl.core.errors import MinidlError
-from minidl.workflow.experiments.runner import Summary
 from minidl.workflow.files.atomic import atomic_write
 
 

@@ -11,10 +11,10 @@ from typing import Any
 import torch
 
 from minidl import registry
+from minidl.cli.experiments.figures import plot_group
+from minidl.cli.experiments.runner import Summary, spec_key
+from minidl.cli.experiments.study import Group, Settings
 from minidl.version import __version__
-from minidl.workflow.experiments.figures import plot_group
-from minidl.workflow.experiments.runner import Summary, spec_key
-from minidl.workflow.experiments.study import Group, Settings
 from minidl.workflow.files.atomic import atomic_write
 
 # The report's published numbers (final epoch, 10 trials; see the seed README): test mean, std, train mean.

@@ -17,12 +17,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import torch
-
+from minidl.cli.experiments.study import Group, Settings, with_seed
 from minidl.core.errors import TrainingDiverged
-from minidl.workflow.experiments.study import Group, Settings, with_seed
-from minidl.workflow.spec import build_trainer
+from minidl.workflow.run import Run, Runtime
 
+ONE_THREAD = Runtime(threads=1)
+"""Each trial's default: small networks train fastest on one thread (README, "Threads")."""
 CURVES = ("train_loss", "test_loss", "train_error", "test_error", "lr")
 
 
@@ -80,22 +80,21 @@ def spec_key(spec: dict[str, Any]) -> str:
     return json.dumps(spec, sort_keys=True)
 
 
-def run_trial(job: tuple[str, int]) -> tuple[str, Trial]:
+def run_trial(job: tuple[str, int, Runtime]) -> tuple[str, Trial]:
     """Train one configuration (given by its key) from one seed; a diverged run keeps its curves so far."""
-    key, seed = job
-    trainer = build_trainer(with_seed(json.loads(key), seed))
+    key, seed, runtime = job
+    run = Run(with_seed(json.loads(key), seed), runtime=runtime)
     diverged = None
     try:
-        trainer.fit()
+        run.fit()
     except TrainingDiverged as error:
         diverged = str(error)
-    curves = {name: [getattr(m, name) for m in trainer.history] for name in CURVES}
+    curves = {name: [getattr(m, name) for m in run.history] for name in CURVES}
     return key, Trial(seed, curves, diverged)
 
 
-def init_worker(threads: int = 1) -> None:
+def init_worker() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it terminates the pool
-    torch.set_num_threads(threads)
 
 
 def run_study(
@@ -103,17 +102,18 @@ def run_study(
     settings: Settings,
     jobs: int,
     on_trial: Callable[[int, int], None] | None = None,
-    threads: int = 1,
+    runtime: Runtime = ONE_THREAD,
 ) -> dict[str, Summary]:
-    """Train every trial of every configuration on ``jobs`` processes (``threads`` each); summaries by ``spec_key``.
+    """Train every trial of every configuration on ``jobs`` processes, each run as ``runtime`` says (one thread by
+    default); summaries by ``spec_key``.
 
     ``on_trial(done, total)`` is called in this process after each finished trial.
     """
     keys = sorted({spec_key(c.spec) for g in groups for c in g.configs})
-    work = [(key, seed) for key in keys for seed in settings.seeds]
+    work = [(key, seed, runtime) for key in keys for seed in settings.seeds]
     trials: dict[str, list[Trial]] = {key: [] for key in keys}
     context = multiprocessing.get_context("spawn")
-    with context.Pool(max(1, min(jobs, len(work))), initializer=init_worker, initargs=(threads,)) as pool:
+    with context.Pool(max(1, min(jobs, len(work))), initializer=init_worker) as pool:
         for done, (key, trial) in enumerate(pool.imap_unordered(run_trial, work), start=1):
             trials[key].append(trial)
             if on_trial is not None:

@@ -1,15 +1,15 @@
 """``minidl experiments``: the original report's study, rerun with honest statistics, as a Markdown report.
 
-from minidl.workflow import experiments
+from minidl.cli import experiments
 settings = experiments.Settings.quick()
 groups = experiments.study(settings)
 summaries = experiments.run_study(groups, settings, jobs=2)
 """
 
-from minidl.workflow.experiments.figures import MissingExtra
-from minidl.workflow.experiments.report import report_files, write_figures, write_report
-from minidl.workflow.experiments.runner import Summary, Trial, run_study, spec_key
-from minidl.workflow.experiments.study import Config, Group, Settings, study
+from minidl.cli.experiments.figures import MissingExtra
+from minidl.cli.experiments.report import report_files, write_figures, write_report
+from minidl.cli.experiments.runner import Summary, Trial, run_study, spec_key
+from minidl.cli.experiments.study import Config, Group, Settings, study
 
 __all__ = [
     "Config",
