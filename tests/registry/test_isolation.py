@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import signal
 import sys
 import textwrap
 import threading
@@ -114,6 +116,35 @@ def test_what_a_plugin_prints_is_captured_not_shown(plugin_dir: Path, capfd: pyt
     assert main(["plugins", "--json"]) == 0
     listing = json.loads(capfd.readouterr().out)  # valid JSON: nothing of the plugin's leaked into it
     assert "PLUGIN-SAYS fd 1" in next(i for i in listing if i["distribution"] == "minidl-chatty")["output"]
+
+
+SIGNALS_ITSELF = """
+import os, signal, sys
+print("PLUGIN-SAYS before")
+os.kill(os.getpid(), signal.SIGTERM)
+print("PLUGIN-SAYS after")
+"""
+
+
+def test_a_signal_while_a_plugin_loads_is_handled_with_the_real_streams(plugin_dir: Path, capfd) -> None:
+    """Seen in CI: SIGTERM during start-up ended ``minidl train`` with status 143 and no line, the line
+    having gone into the capture of a plugin's output."""
+
+    def host(signum: int, frame: object) -> None:
+        print("HOST python", file=sys.stderr, flush=True)
+        os.write(2, b"HOST fd\n")
+
+    fp.make_distribution(plugin_dir, "minidl-signals", "1.0", "minidl_signals_plugin", SIGNALS_ITSELF)
+    previous = signal.signal(signal.SIGTERM, host)
+    try:
+        capfd.readouterr()
+        registry.names("module")
+        assert signal.getsignal(signal.SIGTERM) is host
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    out, err = capfd.readouterr()
+    assert (out, err) == ("", "HOST python\nHOST fd\n")
+    assert info_of("minidl-signals").output == "PLUGIN-SAYS before\nPLUGIN-SAYS after\n"
 
 
 def test_output_of_a_failing_plugin_is_kept_with_its_reason(plugin_dir: Path, capfd) -> None:
