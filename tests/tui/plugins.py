@@ -5,9 +5,11 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 from minidl import registry
+from minidl.registry.failures import PluginWarning
 from tests.registry.fake_plugins import make_distribution
 
 EXPLODING = """
@@ -62,10 +64,14 @@ MARKUP_NAME = """
 
 
 def install_exploding(folder: Path) -> None:
-    """``minidl-explodes`` (Explodes) and ``minidl-bracket`` (a module named ``[/]``), then a fresh registry."""
+    """``minidl-explodes`` (Explodes) and ``minidl-bracket`` (refused: it names a module ``[/]``, so its
+    failure reads as markup), then a fresh registry, loaded with the expected warning silenced."""
     make_distribution(folder, "minidl-explodes", "0.1.0", "minidl_explodes_plugin", EXPLODING)
     make_distribution(folder, "minidl-bracket", "0.1.0", "minidl_bracket_plugin", MARKUP_NAME)
     registry.reload()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PluginWarning)
+        registry.names("module")
 
 
 def exploding_layer(where: str) -> dict:
