@@ -16,6 +16,7 @@ import math
 import os
 import threading
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -28,8 +29,9 @@ from minidl.components.optim.optimizer import Optimizer
 from minidl.components.schedulers import Scheduler
 from minidl.core.errors import ConfigError, TrainingDiverged
 from minidl.core.module import Module
+from minidl.workflow.distributed import World, data_parallel
 from minidl.workflow.failures import Watch, Watched
-from minidl.workflow.fast_step import CompiledStep, compile_requested, train_step
+from minidl.workflow.fast_step import CompiledStep, CompileFallback, compile_requested, train_step
 
 
 @dataclass(frozen=True)
@@ -102,6 +104,8 @@ class Trainer:
         self.callbacks: list[EpochCallback] = [on_epoch] if on_epoch else []
         self.diverged: TrainingDiverged | None = None
         self.compiled_step = CompiledStep(model, loss, optimizer) if compile_requested(compile) else None
+        self.world: World | None = None
+        """The ranks training this model data-parallel (see :meth:`join`), or None: this process alone."""
         self._stop = threading.Event()
 
     @property
@@ -127,6 +131,23 @@ class Trainer:
             (self.scheduler, "scheduler", "spec.training.scheduler"),
         ]
 
+    def join(self, world: World) -> None:
+        """Train data-parallel with the other ranks of ``world`` from now on (a runtime choice, never saved).
+
+        Each rank steps on its slice of every batch and the ranks average their gradients; evaluation is
+        sharded too, and rank 0 alone writes checkpoints. First the ranks check that they agree on the
+        run, and every rank takes rank 0's weights.
+        """
+        world.start(self)
+        self.world = world
+        if self.compiled_step is not None:
+            self.compiled_step = None
+            warnings.warn(
+                "minidl: the compiled step is off (it has no gradient all-reduce); data-parallel training runs eagerly",
+                CompileFallback,
+                2,
+            )
+
     def request_stop(self) -> None:
         """Ask a running ``fit`` to return after the current epoch (thread-safe)."""
         self._stop.set()
@@ -134,7 +155,8 @@ class Trainer:
     def fit(self, epochs: int | None = None, *, verbose: bool = False) -> list[EpochMetrics]:
         """Run up to ``epochs`` more epochs (default: until the planned total), stopping early on request.
 
-        ``verbose=True`` prints one line per epoch (``str(metrics)``, what the ``minidl`` command prints).
+        ``verbose=True`` prints one line per epoch (``str(metrics)``, what the ``minidl`` command prints; in a
+        data-parallel run, rank 0 alone prints).
         """
         self._stop.clear()
         remaining = self.epochs - self.epoch if epochs is None else epochs
@@ -142,7 +164,7 @@ class Trainer:
             if self._stop.is_set():
                 break
             metrics = self.run_epoch()
-            if verbose:
+            if verbose and (self.world is None or self.world.rank == 0):
                 print(metrics, flush=True)
         return self.history
 
@@ -186,20 +208,32 @@ class Trainer:
             step(x, target)
 
     def _step(self) -> Callable[[torch.Tensor, torch.Tensor], None]:
-        """This epoch's step: the compiled one when asked for (it runs eagerly where it cannot apply), else eager."""
+        """This epoch's step: data-parallel with a world, the compiled one when asked for (it runs eagerly where it
+        cannot apply), else eager."""
+        if self.world is not None:
+            return functools.partial(
+                data_parallel.train_step, self.world, self.seed, self.model, self.loss, self.optimizer
+            )
         if self.compiled_step is None:
             return functools.partial(train_step, self.model, self.loss, self.optimizer)
         self.compiled_step.prepare()
         return self.compiled_step
 
     def evaluate(self, x: torch.Tensor, targets: torch.Tensor, labels: torch.Tensor) -> tuple[float, float]:
-        """Loss and error rate of the model on one set, in evaluation mode."""
+        """Loss and error rate of the model on one set, in evaluation mode (with a world: each rank scores a slice)."""
+        if self.world is not None:
+            return data_parallel.evaluate(self.world, self.model, self._tally, x, targets, labels)
+        value, wrong = self._tally(x, targets, labels)
+        return float(value), int(wrong) / x.shape[0]
+
+    def _tally(self, x: torch.Tensor, targets: torch.Tensor, labels: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """The mean loss and the number of misclassified rows of some rows, in evaluation mode."""
         self.model.eval()
         output = self.model.forward(x)
-        value = float(self.loss.forward(output, targets))
-        error = float((output.argmax(1) != labels).double().mean())
+        value = self.loss.forward(output, targets)
+        wrong = (output.argmax(1) != labels).sum()
         self.model.train()
-        return value, error
+        return value, wrong
 
     def scores(self) -> dict[str, float]:
         """Loss and error of the model as it is now on both sets (what ``minidl evaluate`` prints)."""
@@ -220,10 +254,15 @@ class Trainer:
         return state
 
     def save_checkpoint(self, path: str | os.PathLike[str]) -> None:
-        """Write a checkpoint file that ``minidl.resume`` continues exactly (needs a Trainer from ``build_trainer``)."""
+        """Write a checkpoint file that ``minidl.resume`` continues exactly (needs a Trainer from ``build_trainer``).
+
+        In a data-parallel run rank 0 alone writes it; the other ranks meet it at the next collective."""
         from minidl.workflow.files import save_checkpoint  # the file layer imports this module
 
-        save_checkpoint(self, path)
+        if self.world is not None:
+            self.world.on_first_rank(save_checkpoint, self, path)
+        else:
+            save_checkpoint(self, path)
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         """Continue from ``state_dict()``: the next epoch is exactly the one the saved run would have run."""
