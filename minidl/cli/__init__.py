@@ -87,7 +87,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         from minidl.core.errors import MinidlError, TrainingDiverged, is_out_of_memory, one_line  # imports torch
 
+        argv = sys.argv[1:] if argv is None else list(argv)
         args = build_parser().parse_args(argv)
+        args.argv = argv  # what ``--nproc`` starts again in each process
         if "threads" in args:
             use_threads(args.threads)
         return int(args.run(args) or 0)

@@ -31,8 +31,8 @@ def seed(text: str) -> int:
     return _whole_number(text, 0, "a whole number in [0, 2**63)")
 
 
-def learning_rate(text: str) -> float:
-    """A finite float > 0."""
+def positive_number(text: str) -> float:
+    """A finite float > 0 (a learning rate, a number of seconds)."""
     try:
         value = float(text)
     except ValueError:

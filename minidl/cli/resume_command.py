@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from minidl.cli.distributed import add_distributed_options, joined, launch, launches, writes_files
 from minidl.cli.options import positive_int
 from minidl.cli.training import add_saving_options, fit_and_save, plan_outputs, resumed_output
 from minidl.core.errors import ConfigError, SpecError
@@ -25,6 +26,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--epochs", type=positive_int, help="new total number of epochs (default: the run's plan)")
     add_saving_options(parser)
+    add_distributed_options(parser)
     parser.set_defaults(run=run)
 
 
@@ -44,6 +46,9 @@ def run(args: argparse.Namespace) -> int:
             f"{args.checkpoint_file}: the run has already trained {trainer.epoch} of {trainer.epochs} epochs; "
             f"pass --epochs with a larger total to train further"
         )
-    outputs = plan_outputs(args, resumed_output(args.checkpoint_file), continuing=args.checkpoint_file)
-    fit_and_save(trainer, outputs)
+    outputs = plan_outputs(args, resumed_output(args.checkpoint_file), args.checkpoint_file, check=writes_files())
+    if launches(args):
+        return launch(args)
+    with joined(args) as world:
+        fit_and_save(trainer, outputs, world)
     return 0

@@ -6,7 +6,8 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from minidl.cli.options import learning_rate, positive_int, seed
+from minidl.cli.distributed import add_distributed_options, joined, launch, launches, writes_files
+from minidl.cli.options import positive_int, positive_number, seed
 from minidl.cli.training import add_saving_options, derived_output, fit_and_save, plan_outputs
 from minidl.core.errors import SpecError
 from minidl.workflow.files import load
@@ -32,8 +33,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--epochs", type=positive_int, help="number of epochs (default: the spec's)")
     parser.add_argument("--batch-size", type=positive_int, help="mini-batch size (default: the spec's)")
     parser.add_argument("--seed", type=seed, help="random seed for data, weights and batch order (default: the spec's)")
-    parser.add_argument("--lr", type=learning_rate, help="the optimizer's learning rate (default: the spec's)")
+    parser.add_argument("--lr", type=positive_number, help="the optimizer's learning rate (default: the spec's)")
     add_saving_options(parser)
+    add_distributed_options(parser)
     parser.set_defaults(run=run)
 
 
@@ -65,6 +67,10 @@ def with_overrides(spec: dict[str, Any], args: argparse.Namespace) -> dict[str, 
 
 def run(args: argparse.Namespace) -> int:
     spec = with_overrides(spec_of(args.file), args)
-    outputs = plan_outputs(args, derived_output(args.file, "-trained") if args.file else DEFAULT_OUTPUT)
-    fit_and_save(build_trainer(spec), outputs)
+    default = derived_output(args.file, "-trained") if args.file else DEFAULT_OUTPUT
+    outputs = plan_outputs(args, default, check=writes_files())
+    if launches(args):
+        return launch(args)
+    with joined(args) as world:
+        fit_and_save(build_trainer(spec), outputs, world)
     return 0

@@ -19,6 +19,7 @@ from minidl.cli.options import add_threads_option, output_path, positive_int
 from minidl.cli.output import ProgressBar, say
 from minidl.cli.output_path import exists, where
 from minidl.core.errors import ConfigError
+from minidl.workflow.distributed import World
 from minidl.workflow.files import save
 from minidl.workflow.files.format import EXTENSION
 from minidl.workflow.files.held_signals import HeldSignals
@@ -71,10 +72,13 @@ class Outputs:
     replaced: frozenset[Path]
 
 
-def plan_outputs(args: argparse.Namespace, model: Path, continuing: Path | None = None) -> Outputs:
+def plan_outputs(
+    args: argparse.Namespace, model: Path, continuing: Path | None = None, *, check: bool = True
+) -> Outputs:
     """Check ``--output`` (default ``model``) and, with ``--every``, ``--checkpoint`` before any training.
 
     ``continuing`` is the checkpoint ``resume`` started from: the default checkpoint, written on freely.
+    ``check=False`` plans without looking at the files (a rank that does not write them).
     """
     if args.checkpoint is not None and args.every is None:
         raise ConfigError(f"--checkpoint {args.checkpoint}: checkpoints are written only with --every N")
@@ -87,7 +91,7 @@ def plan_outputs(args: argparse.Namespace, model: Path, continuing: Path | None 
             raise ConfigError(f"--output and the checkpoint are both {model_path}: name another with --checkpoint")
         if continuing is None or not _same_file(checkpoint, continuing):  # writing on in it replaces nothing
             targets.append((checkpoint, "--checkpoint", args.checkpoint is not None))
-    there = [(path, option, named) for path, option, named in targets if exists(path, option, named)]
+    there = [(path, option, named) for path, option, named in targets if check and exists(path, option, named)]
     if there and not args.force:
         raise ConfigError(
             " and ".join(where(*target) for target in there)
@@ -102,24 +106,28 @@ def _same_file(a: Path, b: Path) -> bool:
     return a.resolve() == b.resolve()
 
 
-def fit_and_save(trainer: Trainer, outputs: Outputs) -> None:
+def fit_and_save(trainer: Trainer, outputs: Outputs, world: World | None = None) -> None:
     """Train to the planned epoch count with a progress bar, writing the checkpoint every few epochs, then save.
 
     A signal stops training at once but lets a save finish first (``HeldSignals``), so that the
-    files reported are exactly those on disk.
+    files reported are exactly those on disk. With a ``world`` the trainer trains data-parallel as
+    one of its ranks: rank 0 alone shows progress and writes the files.
     """
     with interrupts.stoppable():  # from here on a signal unwinds, so that the files written can be reported
-        _fit(trainer, outputs)
+        if world is not None:
+            trainer.join(world)
+        _fit(trainer, outputs, shown=world is None or world.rank == 0)
         last = trainer.history[-1]
         scores = f"epoch {last.epoch}: test error {last.test_error:.2%}, train error {last.train_error:.2%}"
         with HeldSignals():
-            save(trainer.model, outputs.model, training=trainer.spec["training"])
-            say(_saved("model", outputs.model, outputs, scores))
+            if world is None or world.rank == 0:
+                save(trainer.model, outputs.model, training=trainer.spec["training"])
+                say(_saved("model", outputs.model, outputs, scores))
 
 
-def _fit(trainer: Trainer, outputs: Outputs) -> None:
+def _fit(trainer: Trainer, outputs: Outputs, shown: bool) -> None:
     saved: EpochMetrics | None = None  # the epoch in the checkpoint file, once one is written
-    with ProgressBar("epoch", trainer.epochs, trainer.epoch) as progress:
+    with ProgressBar("epoch", trainer.epochs, trainer.epoch, shown=shown) as progress:
 
         def on_epoch(m: EpochMetrics) -> None:
             nonlocal saved
