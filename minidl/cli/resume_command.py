@@ -31,24 +31,24 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    loaded = load(args.checkpoint_file)
-    if loaded.kind != "checkpoint":
-        raise SpecError(
-            f"{args.checkpoint_file}: is a {loaded.kind} file, not a checkpoint; "
-            f"train it with: minidl train {args.checkpoint_file}"
-        )
-    trainer = loaded.make_trainer()
-    if args.epochs is not None:
-        trainer.epochs = args.epochs
-        trainer.spec = {**trainer.spec, "training": {**trainer.spec["training"], "epochs": args.epochs}}
-    if trainer.done:
-        raise ConfigError(
-            f"{args.checkpoint_file}: the run has already trained {trainer.epoch} of {trainer.epochs} epochs; "
-            f"pass --epochs with a larger total to train further"
-        )
-    outputs = plan_outputs(args, resumed_output(args.checkpoint_file), args.checkpoint_file, check=writes_files())
-    if launches(args):
-        return launch(args)
-    with joined(args) as world:
+    with joined(args) as world:  # as a rank of a run, an error here stops the other ranks too, naming this one
+        loaded = load(args.checkpoint_file)
+        if loaded.kind != "checkpoint":
+            raise SpecError(
+                f"{args.checkpoint_file}: is a {loaded.kind} file, not a checkpoint; "
+                f"train it with: minidl train {args.checkpoint_file}"
+            )
+        trainer = loaded.make_trainer()
+        if args.epochs is not None:
+            trainer.epochs = args.epochs
+            trainer.spec = {**trainer.spec, "training": {**trainer.spec["training"], "epochs": args.epochs}}
+        if trainer.done:
+            raise ConfigError(
+                f"{args.checkpoint_file}: the run has already trained {trainer.epoch} of {trainer.epochs} epochs; "
+                f"pass --epochs with a larger total to train further"
+            )
+        outputs = plan_outputs(args, resumed_output(args.checkpoint_file), args.checkpoint_file, check=writes_files())
+        if launches(args):
+            return launch(args)
         fit_and_save(trainer, outputs, world)
     return 0

@@ -66,11 +66,11 @@ def with_overrides(spec: dict[str, Any], args: argparse.Namespace) -> dict[str, 
 
 
 def run(args: argparse.Namespace) -> int:
-    spec = with_overrides(spec_of(args.file), args)
-    default = derived_output(args.file, "-trained") if args.file else DEFAULT_OUTPUT
-    outputs = plan_outputs(args, default, check=writes_files())
-    if launches(args):
-        return launch(args)
-    with joined(args) as world:
+    with joined(args) as world:  # as a rank of a run, an error here stops the other ranks too, naming this one
+        spec = with_overrides(spec_of(args.file), args)
+        default = derived_output(args.file, "-trained") if args.file else DEFAULT_OUTPUT
+        outputs = plan_outputs(args, default, check=writes_files())
+        if launches(args):
+            return launch(args)
         fit_and_save(build_trainer(spec), outputs, world)
     return 0

@@ -71,8 +71,8 @@ def test_minidl_train_nproc_a_killed_rank_stops_the_run_and_the_checkpoint_is_wh
     argv = [sys.executable, "-m", "minidl", "train", "long.minidl", "--nproc", "2", "--every", "1", "--timeout", "300"]
     command = popen(argv, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
-        while not read_line(command.stdout).startswith("epoch    2 "):  # the checkpoint of epoch 1 is written
-            pass
+        while not (line := read_line(command.stdout)).startswith("epoch    2 "):  # epoch 1's checkpoint is written
+            assert line, f"the command ended before its second epoch: {command.communicate(timeout=SLOW)}"
         victim = rank_process(command.pid, 1)
         os.kill(victim, signal.SIGKILL)
         out, err = command.communicate(timeout=SLOW)
