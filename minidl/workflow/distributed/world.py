@@ -31,6 +31,9 @@ DEFAULT_TIMEOUT = 120.0
 """Seconds a collective waits for the other ranks: the longest a hung rank can keep the others waiting.
 
 Rank 0 writes checkpoints while the others wait, so it must exceed the time a checkpoint takes to write."""
+ARRIVAL = 300.0
+"""Seconds the ranks wait for each other to join (or ``timeout``, if longer): processes start with different
+delays (importing torch, loading plugins), which must not count against the timeout of the collectives."""
 _PLACE = ("RANK", "WORLD_SIZE", "MASTER_ADDR", "MASTER_PORT")
 
 
@@ -47,9 +50,11 @@ class World:
     which then stop with one line naming this rank.
     """
 
-    def __init__(self, rank: int, size: int, store: dist.Store, device: torch.device, timeout: float) -> None:
+    def __init__(
+        self, rank: int, size: int, store: dist.Store, group: Any, device: torch.device, timeout: float
+    ) -> None:
         self.rank, self.size, self.device, self.timeout = rank, size, device, timeout
-        self._store = store
+        self._store, self._group = store, group
 
     def rows(self, n: int) -> slice:
         """This rank's rows of a batch of ``n``: contiguous slices in rank order, sizes differing by at most one."""
@@ -60,19 +65,19 @@ class World:
     # -- collectives ---------------------------------------------------------------------------------
     def all_reduce(self, tensor: torch.Tensor) -> None:
         """Replace ``tensor`` by its sum over the ranks, in place."""
-        self._collective(dist.all_reduce, tensor)
+        self._collective(dist.all_reduce, tensor, group=self._group)
 
     def broadcast(self, tensor: torch.Tensor) -> None:
         """Replace ``tensor`` by rank 0's, in place."""
-        self._collective(dist.broadcast, tensor, 0)
+        self._collective(dist.broadcast, tensor, 0, group=self._group)
 
     def barrier(self) -> None:
         """Wait until every rank is here."""
         self.all_reduce(torch.zeros(1, device=self.device))
 
-    def _collective(self, operation: Callable[..., Any], *args: Any) -> None:
+    def _collective(self, operation: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
         try:
-            operation(*args)
+            operation(*args, **kwargs)
         except RuntimeError as error:  # torch.distributed's errors (DistError and its kin) are RuntimeErrors
             raise faults.diagnose(self._store, self.rank, self.size, self.timeout, error) from error
 
@@ -127,8 +132,8 @@ def join(*, timeout: float = DEFAULT_TIMEOUT, device: torch.device | str = "cpu"
     """Join the run this process is a rank of, as the environment (torchrun's) says.
 
     ``device`` is where the model lives: on a GPU the ranks use NCCL and each rank its own GPU
-    (``cuda:LOCAL_RANK``), on the CPU gloo. ``timeout`` (seconds) bounds every wait, the first one
-    for all ranks to arrive included.
+    (``cuda:LOCAL_RANK``), on the CPU gloo. ``timeout`` (seconds) bounds every collective; joining
+    waits up to ``ARRIVAL`` seconds for every rank to arrive.
     """
     rank, size = _whole("RANK", 0), _whole("WORLD_SIZE", 1)
     if rank >= size:
@@ -141,21 +146,23 @@ def join(*, timeout: float = DEFAULT_TIMEOUT, device: torch.device | str = "cpu"
     if device.type == "cuda":
         device = torch.device("cuda", int(os.environ.get("LOCAL_RANK", 0)))
         torch.cuda.set_device(device)
-    deadline = timedelta(seconds=timeout)
+    deadline, arrival = timedelta(seconds=timeout), timedelta(seconds=max(timeout, ARRIVAL))
     hosted_by_torchrun = os.environ.get("TORCHELASTIC_USE_AGENT_STORE") == "True"
     try:
-        store = dist.TCPStore(address, port, size, is_master=rank == 0 and not hosted_by_torchrun, timeout=deadline)
+        store = dist.TCPStore(address, port, size, is_master=rank == 0 and not hosted_by_torchrun, timeout=arrival)
         store = dist.PrefixStore(f"minidl/{os.environ.get('TORCHELASTIC_RESTART_COUNT', '0')}/", store)
         backend = "nccl" if device.type == "cuda" else "gloo"
         dist.init_process_group(
-            backend, store=dist.PrefixStore("group/", store), rank=rank, world_size=size, timeout=deadline
+            backend, store=dist.PrefixStore("group/", store), rank=rank, world_size=size, timeout=arrival
         )
+        group = dist.new_group(timeout=deadline)  # every rank is here now: from here on, the collectives' timeout
     except RuntimeError as error:
         raise faults.DistributedError(
-            f"rank {rank} could not join the run at {address}:{port} within {timeout:g} s: {one_line(error)}"
+            f"rank {rank} could not join the run at {address}:{port} within {arrival.total_seconds():g} s: "
+            f"{one_line(error)}"
         ) from error
     faults.introduce(store, rank)
-    return World(rank, size, store, device, timeout)
+    return World(rank, size, store, group, device, timeout)
 
 
 def buffers_of(model: Module) -> list[torch.Tensor]:

@@ -21,7 +21,7 @@ from tests.workflow.distributed.ranks import assert_same_run, float64_spec, one_
 @pytest.mark.parametrize("size", [1, 2, 3, 5])
 def test_the_ranks_rows_are_contiguous_slices_covering_the_batch_once(size: int) -> None:
     for n in range(0, 23):
-        rows = [World(rank, size, None, torch.device("cpu"), 1.0).rows(n) for rank in range(size)]
+        rows = [World(rank, size, None, None, torch.device("cpu"), 1.0).rows(n) for rank in range(size)]
         assert [r.start for r in rows] == [0] + [r.stop for r in rows[:-1]] and rows[-1].stop == n
         counts = [r.stop - r.start for r in rows]
         assert max(counts) - min(counts) <= 1 and counts == sorted(counts, reverse=True)
