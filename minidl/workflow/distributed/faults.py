@@ -79,8 +79,9 @@ def diagnose(store: dist.Store, rank: int, size: int, timeout: float, error: Bas
 
 
 def _reports(store: dist.Store) -> list[tuple[int, str]]:
-    """``(rank, message)`` of every report so far, first first."""
-    texts = [store.get(f"report/{number}").decode() for number in range(1, store.add("reports", 0) + 1)]
+    """``(rank, message)`` of every report written so far, first first (never waits for one still being written)."""
+    keys = [f"report/{number}" for number in range(1, store.add("reports", 0) + 1)]
+    texts = [store.get(key).decode() for key in keys if store.check([key])]
     return [(int(rank), message) for rank, message in (text.split(" ", 1) for text in texts)]
 
 
@@ -91,7 +92,7 @@ def _failed(rank: int, message: str) -> RankFailed:
 def _gone(store: dist.Store, rank: int, size: int, reported: Collection[int] = ()) -> RankFailed | None:
     host = socket.gethostname()
     for other in _unanswered(store, rank, size):
-        if other in reported:
+        if other in reported or not store.check([f"process/{other}"]):
             continue
         other_host, pid = store.get(f"process/{other}").decode().rsplit(" ", 1)
         if other_host == host and _ended(int(pid)):
