@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import signal
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -45,6 +46,13 @@ def add_distributed_options(parser: argparse.ArgumentParser) -> None:
 def writes_files() -> bool:
     """Whether this process writes the command's files: alone, or as rank 0."""
     return not launched_by_torchrun() or os.environ["RANK"] == "0"
+
+
+def _stopping() -> None:
+    """This rank stops on an error: from now on it ignores the signal torchrun sends every rank still running when
+    one ends, which would cut its one line short (torchrun kills it after its shutdown timeout if it hangs)."""
+    for signum in interrupts.SIGNALS:
+        signal.signal(signum, signal.SIG_IGN)
 
 
 def launches(args: argparse.Namespace) -> bool:
@@ -89,8 +97,13 @@ def joined(args: argparse.Namespace) -> Iterator[World | None]:
             if world.rank != 0:
                 sys.stdout = open(os.devnull, "w")  # noqa: SIM115 (for the life of this process)
             try:
-                yield world
-            except KeyboardInterrupt:  # torchrun stops the others this way when one rank ends: say which
+                with interrupts.stoppable():
+                    try:
+                        yield world
+                    except BaseException:
+                        _stopping()
+                        raise
+            except KeyboardInterrupt:  # torchrun stops the other ranks with SIGTERM when one ends: say which
                 failure = world.failed_peer()
                 if failure is not None:
                     raise failure from None
