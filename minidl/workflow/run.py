@@ -45,6 +45,10 @@ class Runtime:
         threads = self.threads
         if threads is not None and (isinstance(threads, bool) or not isinstance(threads, int) or threads < 1):
             raise ConfigError(f"Runtime: threads must be an int >= 1 or None, got {threads!r}")
+        if self.world is not None and not isinstance(self.world, World):
+            raise ConfigError(
+                f"Runtime: world must be a World (minidl.workflow.distributed.join()) or None, got {self.world!r}"
+            )
 
     def apply(self) -> None:
         """Set what belongs to the whole process (torch's thread count)."""
@@ -120,7 +124,8 @@ class Run:
     def change(self, section: str, value: Any) -> None:
         """Between epochs: a new total of epochs, batch size, or values of the optimizer (its other values, the
         learning rate a scheduler lowered say, stay as they are); the spec records it. Call it from the thread
-        that trains, or while nothing does.
+        that trains, or while nothing does. With a world, make the same change on every rank: the ranks compare
+        their specs when the first ``fit`` starts, not after.
         """
         training = normalize({**self._spec, "training": {**self._spec["training"], section: value}})["training"]
         new, old = training[section], self._spec["training"][section]

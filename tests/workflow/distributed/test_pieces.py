@@ -37,6 +37,11 @@ def test_a_rank_other_than_0_writes_no_file(tmp_path: Path) -> None:
     assert not run.leads and list(tmp_path.iterdir()) == []
 
 
+def test_a_runtime_world_must_be_a_world() -> None:
+    with pytest.raises(minidl.ConfigError, match=r"^Runtime: world must be a World \(minidl.workflow.distributed.join"):
+        minidl.Runtime(world=2)
+
+
 def test_step_seeds_differ_between_ranks_and_steps_in_the_bits_torch_keeps() -> None:
     seeds = {step_seed(seed, step, rank) & 0xFFFF_FFFF for seed in (0, 1) for step in range(500) for rank in range(4)}
     assert len(seeds) == 2 * 500 * 4
