@@ -24,6 +24,7 @@ MAY_IMPORT: dict[str, set[str]] = {
     "tui": {"version", *LAYERS},
     "testing": {"version", *LAYERS},
     "plugin": {"version", "core", "components", "registry"},
+    "__main__": {"cli"},  # ``python -m minidl`` (what torchrun starts): the command
 }
 """What each part of the package may import besides itself (the root, ``minidl/__init__.py``, imports lazily)."""
 KNOWN_CYCLE_EDGES: set[tuple[str, str]] = set()

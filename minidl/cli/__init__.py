@@ -88,7 +88,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         from minidl.core.errors import MinidlError, TrainingDiverged, is_out_of_memory, one_line  # imports torch
 
+        argv = sys.argv[1:] if argv is None else list(argv)
         args = build_parser().parse_args(argv)
+        args.argv = argv  # what ``--nproc`` starts again in each process
         return int(args.run(args) or 0)
     except KeyboardInterrupt as error:  # first: the classes named below are imported inside this try
         signum = interrupts.signal_of(error)

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from minidl.workflow.distributed import World
     from minidl.workflow.run import Runtime
 
 from minidl.workflow.training_limits import TRAINING_LIMITS
@@ -46,8 +47,8 @@ def add_training_settings(parser: argparse.ArgumentParser, *names: str, default:
         parser.add_argument(option, type=training_setting(name), help=f"{limit.help} (default: {default})")
 
 
-def learning_rate(text: str) -> float:
-    """A finite float > 0."""
+def positive_number(text: str) -> float:
+    """A finite float > 0 (a learning rate, a number of seconds)."""
     try:
         value = float(text)
     except ValueError:
@@ -75,11 +76,11 @@ def add_threads_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def runtime(args: argparse.Namespace) -> Runtime:
-    """How the command's runs execute (``--threads``)."""
+def runtime(args: argparse.Namespace, world: World | None = None) -> Runtime:
+    """How the command's runs execute (``--threads``; as a rank of ``world``, the ranks ``cli.distributed`` joined)."""
     from minidl.workflow.run import Runtime  # here: ``main`` imports this module before torch, to handle Ctrl-C first
 
-    return Runtime(threads=args.threads)
+    return Runtime(threads=args.threads, world=world)
 
 
 def output_path(text: str) -> Path:

@@ -39,10 +39,12 @@ class ProgressBar:
 
     WIDTH = 24  # of the bar itself
 
-    def __init__(self, label: str, total: int | None = None, done: int = 0, *, log: bool = False) -> None:
+    def __init__(
+        self, label: str, total: int | None = None, done: int = 0, *, log: bool = False, shown: bool = True
+    ) -> None:
         self.label, self.total, self.done = label, total, done
         self.stream = sys.stderr
-        self.shown = _is_terminal(self.stream)
+        self.shown = shown and _is_terminal(self.stream)
         self.log = log and not self.shown
         self._first, self._start, self._drawn = done, time.perf_counter(), 0
 

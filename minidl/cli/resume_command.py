@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from minidl.cli.distributed import add_distributed_options, joined, launch, launches, writes_files
 from minidl.cli.options import add_training_settings, runtime
 from minidl.cli.training import add_saving_options, fit_and_save, plan_outputs, resumed_output
 from minidl.core.errors import ConfigError, SpecError
@@ -26,25 +27,29 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     )
     add_training_settings(parser, "epochs", default="the run's plan")
     add_saving_options(parser)
+    add_distributed_options(parser)
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    loaded = load(args.checkpoint_file)
-    if loaded.kind != "checkpoint":
-        raise SpecError(
-            f"{args.checkpoint_file}: is a {loaded.kind} file, not a checkpoint; "
-            f"train it with: minidl train {args.checkpoint_file}"
-        )
-    run = Run.from_file(loaded, runtime(args))
-    if args.epochs is not None:
-        run.change("epochs", args.epochs)
-    trainer = run.trainer
-    if trainer.done:
-        raise ConfigError(
-            f"{args.checkpoint_file}: the run has already trained {trainer.epoch} of {trainer.epochs} epochs; "
-            f"pass --epochs with a larger total to train further"
-        )
-    outputs = plan_outputs(args, resumed_output(args.checkpoint_file), continuing=args.checkpoint_file)
-    fit_and_save(run, outputs)
+    with joined(args) as world:  # as a rank of a run, an error here stops the other ranks too, naming this one
+        loaded = load(args.checkpoint_file)
+        if loaded.kind != "checkpoint":
+            raise SpecError(
+                f"{args.checkpoint_file}: is a {loaded.kind} file, not a checkpoint; "
+                f"train it with: minidl train {args.checkpoint_file}"
+            )
+        run = Run.from_file(loaded, runtime(args, world))
+        if args.epochs is not None:
+            run.change("epochs", args.epochs)
+        trainer = run.trainer
+        if trainer.done:
+            raise ConfigError(
+                f"{args.checkpoint_file}: the run has already trained {trainer.epoch} of {trainer.epochs} epochs; "
+                f"pass --epochs with a larger total to train further"
+            )
+        outputs = plan_outputs(args, resumed_output(args.checkpoint_file), args.checkpoint_file, check=writes_files())
+        if launches(args):
+            return launch(args)
+        fit_and_save(run, outputs)
     return 0

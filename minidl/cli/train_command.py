@@ -6,7 +6,8 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from minidl.cli.options import add_training_settings, learning_rate, runtime
+from minidl.cli.distributed import add_distributed_options, joined, launch, launches, writes_files
+from minidl.cli.options import add_training_settings, positive_number, runtime
 from minidl.cli.training import add_saving_options, derived_output, fit_and_save, plan_outputs
 from minidl.core.errors import SpecError
 from minidl.workflow.files import load
@@ -30,8 +31,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "file", nargs="?", type=Path, metavar="FILE", help="a .minidl spec or model file (default: the default recipe)"
     )
     add_training_settings(parser, "epochs", "batch_size", "seed", default="the spec's")
-    parser.add_argument("--lr", type=learning_rate, help="the optimizer's learning rate (default: the spec's)")
+    parser.add_argument("--lr", type=positive_number, help="the optimizer's learning rate (default: the spec's)")
     add_saving_options(parser)
+    add_distributed_options(parser)
     parser.set_defaults(run=run)
 
 
@@ -62,7 +64,11 @@ def with_overrides(spec: dict[str, Any], args: argparse.Namespace) -> dict[str, 
 
 
 def run(args: argparse.Namespace) -> int:
-    spec = with_overrides(spec_of(args.file), args)
-    outputs = plan_outputs(args, derived_output(args.file, "-trained") if args.file else DEFAULT_OUTPUT)
-    fit_and_save(Run(spec, runtime=runtime(args)), outputs)
+    with joined(args) as world:  # as a rank of a run, an error here stops the other ranks too, naming this one
+        spec = with_overrides(spec_of(args.file), args)
+        default = derived_output(args.file, "-trained") if args.file else DEFAULT_OUTPUT
+        outputs = plan_outputs(args, default, check=writes_files())
+        if launches(args):
+            return launch(args)
+        fit_and_save(Run(spec, runtime=runtime(args, world)), outputs)
     return 0

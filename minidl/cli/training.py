@@ -71,10 +71,13 @@ class Outputs:
     replaced: frozenset[Path]
 
 
-def plan_outputs(args: argparse.Namespace, model: Path, continuing: Path | None = None) -> Outputs:
+def plan_outputs(
+    args: argparse.Namespace, model: Path, continuing: Path | None = None, *, check: bool = True
+) -> Outputs:
     """Check ``--output`` (default ``model``) and, with ``--every``, ``--checkpoint`` before any training.
 
     ``continuing`` is the checkpoint ``resume`` started from: the default checkpoint, written on freely.
+    ``check=False`` plans without looking at the files (a rank that does not write them).
     """
     if args.checkpoint is not None and args.every is None:
         raise ConfigError(f"--checkpoint {args.checkpoint}: checkpoints are written only with --every N")
@@ -87,7 +90,7 @@ def plan_outputs(args: argparse.Namespace, model: Path, continuing: Path | None 
             raise ConfigError(f"--output and the checkpoint are both {model_path}: name another with --checkpoint")
         if continuing is None or not _same_file(checkpoint, continuing):  # writing on in it replaces nothing
             targets.append((checkpoint, "--checkpoint", args.checkpoint is not None))
-    there = [(path, option, named) for path, option, named in targets if exists(path, option, named)]
+    there = [(path, option, named) for path, option, named in targets if check and exists(path, option, named)]
     if there and not args.force:
         raise ConfigError(
             " and ".join(where(*target) for target in there)
@@ -106,7 +109,8 @@ def fit_and_save(run: Run, outputs: Outputs) -> None:
     """Train to the planned epoch count with a progress bar, writing the checkpoint every few epochs, then save.
 
     A signal stops training at once but lets a save finish first (``HeldSignals``), so that the
-    files reported are exactly those on disk.
+    files reported are exactly those on disk. A run with a world trains data-parallel as one of its
+    ranks: rank 0 alone shows progress and writes the files (the others' stdout goes nowhere).
     """
     with interrupts.stoppable():  # from here on a signal unwinds, so that the files written can be reported
         _fit(run, outputs)
@@ -120,7 +124,7 @@ def fit_and_save(run: Run, outputs: Outputs) -> None:
 def _fit(run: Run, outputs: Outputs) -> None:
     trainer = run.trainer
     saved: EpochMetrics | None = None  # the epoch in the checkpoint file, once one is written
-    with ProgressBar("epoch", trainer.epochs, trainer.epoch) as progress:
+    with ProgressBar("epoch", trainer.epochs, trainer.epoch, shown=run.leads) as progress:
 
         def on_epoch(m: EpochMetrics) -> None:
             nonlocal saved
@@ -134,7 +138,7 @@ def _fit(run: Run, outputs: Outputs) -> None:
 
         trainer.callbacks.append(on_epoch)
         try:
-            trainer.fit()
+            run.fit()
         finally:
             trainer.callbacks.remove(on_epoch)
             if saved is not None:

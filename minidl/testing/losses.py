@@ -42,7 +42,9 @@ def check_loss(
     ``forward`` gives a scalar and ``backward()`` its gradient with respect to the prediction: checked
     against central finite differences and, when ``reference`` (a zero-argument factory of the
     ``torch.nn`` loss, e.g. ``nn.CrossEntropyLoss`` with torch's ``nn`` imported in the test) is given,
-    against autograd to ``atol``. Also: ``backward`` before ``forward`` raises CallOrderError, a target
+    against autograd to ``atol``. The loss must be a mean over rows (data-parallel training splits
+    batches by rows): the losses and gradients of a batch's two parts, weighted by their numbers of
+    rows, give the batch's. Also: ``backward`` before ``forward`` raises CallOrderError, a target
     with the wrong number of rows raises ShapeError, float32 stays float32, and the configuration
     survives ``get_config``/``from_config``.
     """
@@ -64,6 +66,7 @@ def check_loss(
             raise AssertionError(f"{name}.backward() returned {grad!r}, expected a tensor of the prediction's shape")
         numeric = _numeric_gradient(loss, prediction, target, step)
         assert_close(grad, numeric, f"{name}: gradient vs finite differences", atol=1e-8, rtol=1e-6)
+        _check_mean_over_rows(cls, config, prediction, target, value, grad)
         if reference is not None:
             leaf = prediction.clone().requires_grad_(True)
             with torch.enable_grad():
@@ -88,6 +91,32 @@ def _numeric_gradient(loss: Loss, prediction: torch.Tensor, target: torch.Tensor
             flat[i] = original
             numeric[i] = (plus - minus) / (2 * step)
     return numeric.view_as(x)
+
+
+def _check_mean_over_rows(
+    cls: type[Loss],
+    config: dict[str, Any],
+    prediction: torch.Tensor,
+    target: torch.Tensor,
+    value: torch.Tensor,
+    grad: torch.Tensor,
+) -> None:
+    """The batch's loss and gradient from its first third and the rest, each weighted by its share of the rows."""
+    n = prediction.shape[0]
+    if n < 2:
+        return
+    values, grads = [], []
+    for rows in (slice(0, max(1, n // 3)), slice(max(1, n // 3), n)):
+        share = (rows.stop - rows.start) / n
+        loss = cls(**config)
+        with torch.no_grad():
+            values.append(loss.forward(prediction[rows], target[rows]) * share)
+            grads.append(loss.backward() * share)
+    why = "(data-parallel training splits batches by rows: the loss must be the mean over rows of a per-row term)"
+    assert_close(
+        sum(values), value, f"{cls.__name__}: the loss from the batch's parts, weighted by rows {why}", atol=1e-12
+    )
+    assert_close(torch.cat(grads), grad, f"{cls.__name__}: the gradient from the batch's parts {why}", atol=1e-12)
 
 
 def _check_protocol(cls: type[Loss], config: dict[str, Any], prediction: torch.Tensor, target: torch.Tensor) -> None:

@@ -66,10 +66,15 @@ def compile_requested(choice: bool | None) -> bool:
 
 def train_step(model: Module, loss: Loss, optimizer: Optimizer, x: torch.Tensor, target: torch.Tensor) -> None:
     """One step on a batch: forward, loss, backward, optimizer update, zero gradients."""
-    loss.forward(model.forward(x), target)
-    model.backward(loss.backward())
+    backpropagate(model, loss, x, target)
     optimizer.step()
     optimizer.zero_grad()
+
+
+def backpropagate(model: Module, loss: Loss, x: torch.Tensor, target: torch.Tensor) -> None:
+    """Forward and backward on a batch: every parameter's gradient accumulates the gradient of the batch's loss."""
+    loss.forward(model.forward(x), target)
+    model.backward(loss.backward())
 
 
 class CompiledStep:

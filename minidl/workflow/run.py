@@ -17,6 +17,8 @@ import torch
 from minidl.components.modules.sequential import Sequential
 from minidl.core.errors import ConfigError
 from minidl.workflow import memory
+from minidl.workflow.distributed import World
+from minidl.workflow.distributed.agreement import agree
 from minidl.workflow.failures import Watch, build
 from minidl.workflow.files import LoadedFile, TrainingState, load, save, save_checkpoint
 from minidl.workflow.spec import MODEL_DTYPES, check_fits, check_update, copy_spec, fresh_model, normalize
@@ -30,17 +32,23 @@ class Runtime:
     """How a run executes, never what it trains: chosen when running, never saved.
 
     ``compile``: the compiled training step (``None``: ``MINIDL_COMPILE`` decides). ``threads``: torch's
-    intra-op threads, process-wide, set when the run is made (``None``: left as they are). The device,
-    precision, CUDA graphs and data-parallel world size belong here too, when they come.
+    intra-op threads, process-wide, set when the run is made (``None``: left as they are). ``world``: the
+    ranks of a data-parallel run this process is one of (``distributed.join``; ``None``: alone). The
+    device, precision and CUDA graphs belong here too, when they come.
     """
 
     compile: bool | None = None
     threads: int | None = None
+    world: World | None = None
 
     def __post_init__(self) -> None:
         threads = self.threads
         if threads is not None and (isinstance(threads, bool) or not isinstance(threads, int) or threads < 1):
             raise ConfigError(f"Runtime: threads must be an int >= 1 or None, got {threads!r}")
+        if self.world is not None and not isinstance(self.world, World):
+            raise ConfigError(
+                f"Runtime: world must be a World (minidl.workflow.distributed.join()) or None, got {self.world!r}"
+            )
 
     def apply(self) -> None:
         """Set what belongs to the whole process (torch's thread count)."""
@@ -91,9 +99,21 @@ class Run:
     def history(self) -> list[EpochMetrics]:
         return self.trainer.history
 
+    @property
+    def leads(self) -> bool:
+        """Whether this process prints the run's progress and writes its files: alone, or as rank 0 of its world."""
+        return self.runtime.world is None or self.runtime.world.rank == 0
+
     def fit(self, epochs: int | None = None, *, verbose: bool = False) -> list[EpochMetrics]:
-        """``Trainer.fit``: up to ``epochs`` more epochs (default: to the planned total)."""
-        return self.trainer.fit(epochs, verbose=verbose)
+        """``Trainer.fit``: up to ``epochs`` more epochs (default: to the planned total); only the leading process
+        prints. With a world, the first call checks that every rank trains the same spec (as changed so far) and
+        gives every rank rank 0's weights; from then on the Trainer steps and evaluates data-parallel.
+        """
+        world = self.runtime.world
+        if world is not None and self.trainer.world is None:
+            agree(world, self._spec, self.trainer)
+            self.trainer.join(world)
+        return self.trainer.fit(epochs, verbose=verbose and self.leads)
 
     def can_change(self, section: str, value: Any) -> bool:
         """Whether :meth:`change` takes this normalised training value, or only a new run can."""
@@ -104,7 +124,8 @@ class Run:
     def change(self, section: str, value: Any) -> None:
         """Between epochs: a new total of epochs, batch size, or values of the optimizer (its other values, the
         learning rate a scheduler lowered say, stay as they are); the spec records it. Call it from the thread
-        that trains, or while nothing does.
+        that trains, or while nothing does. With a world, make the same change on every rank: the ranks compare
+        their specs when the first ``fit`` starts, not after.
         """
         training = normalize({**self._spec, "training": {**self._spec["training"], section: value}})["training"]
         new, old = training[section], self._spec["training"][section]
@@ -118,12 +139,19 @@ class Run:
         self._spec["training"][section] = new
 
     def save(self, path: str | os.PathLike[str]) -> None:
-        """Write the model with the run's training setup (``minidl.load`` gives back both)."""
-        save(self.model, path, training=self._spec["training"])
+        """Write the model with the run's training setup (``minidl.load`` gives back both); with a world, rank 0
+        alone writes."""
+        if self.leads:
+            save(self.model, path, training=self._spec["training"])
 
     def save_checkpoint(self, path: str | os.PathLike[str]) -> None:
-        """Write everything :func:`resume` needs to continue this run bit for bit."""
-        save_checkpoint(self._spec, self.trainer, path)
+        """Write everything :func:`resume` needs to continue this run bit for bit, on any number of ranks.
+
+        With a world, rank 0 alone writes and the others go on to the next collective, where they wait for
+        it (no barrier after it: once it returned the file is whole, whatever another rank does meanwhile).
+        """
+        if self.leads:
+            save_checkpoint(self._spec, self.trainer, path)
 
 
 def resume(path: str | os.PathLike[str], runtime: Runtime | None = None) -> Run:

@@ -15,6 +15,7 @@ import functools
 import math
 import threading
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -27,8 +28,9 @@ from minidl.components.optim.optimizer import Optimizer
 from minidl.components.schedulers import Scheduler
 from minidl.core.errors import ConfigError, TrainingDiverged
 from minidl.core.module import Module
+from minidl.workflow.distributed import World, data_parallel
 from minidl.workflow.failures import Watch, Watched
-from minidl.workflow.fast_step import CompiledStep, compile_requested, train_step
+from minidl.workflow.fast_step import CompiledStep, CompileFallback, compile_requested, train_step
 from minidl.workflow.training_limits import TRAINING_LIMITS
 
 
@@ -100,6 +102,8 @@ class Trainer:
         self.callbacks: list[EpochCallback] = [on_epoch] if on_epoch else []
         self.diverged: TrainingDiverged | None = None
         self.compiled_step = CompiledStep(model, loss, optimizer) if compile_requested(compile) else None
+        self.world: World | None = None
+        """The ranks training this model data-parallel (see :meth:`join`), or None: this process alone."""
         self._stop = threading.Event()
 
     @property
@@ -124,6 +128,21 @@ class Trainer:
             (self.optimizer, "optimizer", "spec.training.optimizer"),
             (self.scheduler, "scheduler", "spec.training.scheduler"),
         ]
+
+    def join(self, world: World) -> None:
+        """Step and evaluate data-parallel with the other ranks of ``world`` from now on: each rank backpropagates
+        its slice of every batch and the ranks average their gradients; each rank scores a slice of a set.
+
+        The Run joins its world's ranks here, once they agree on the run and hold rank 0's weights.
+        """
+        self.world = world
+        if self.compiled_step is not None:
+            self.compiled_step = None
+            warnings.warn(
+                "minidl: the compiled step is off (it has no gradient all-reduce); data-parallel training runs eagerly",
+                CompileFallback,
+                3,
+            )
 
     def request_stop(self) -> None:
         """Ask a running ``fit`` to return after the current epoch (thread-safe)."""
@@ -184,19 +203,30 @@ class Trainer:
             step(x, target)
 
     def _step(self) -> Callable[[torch.Tensor, torch.Tensor], None]:
-        """This epoch's step: the compiled one when asked for (it runs eagerly where it cannot apply), else eager."""
+        """This epoch's step: data-parallel with a world, the compiled one when asked for (it runs eagerly where it
+        cannot apply), else eager."""
+        if self.world is not None:
+            return functools.partial(
+                data_parallel.train_step, self.world, self.seed, self.model, self.loss, self.optimizer
+            )
         if self.compiled_step is None:
             return functools.partial(train_step, self.model, self.loss, self.optimizer)
         self.compiled_step.prepare()
         return self.compiled_step
 
     def evaluate(self, x: torch.Tensor, targets: torch.Tensor, labels: torch.Tensor) -> tuple[float, float]:
-        """Loss and error rate of the model on one set, in evaluation mode (the model's modes are restored)."""
+        """Loss and error rate of the model on one set, in evaluation mode (with a world: each rank scores a slice)."""
+        if self.world is not None:
+            return data_parallel.evaluate(self.world, self.model, self._tally, x, targets, labels)
+        value, wrong = self._tally(x, targets, labels)
+        return float(value), int(wrong) / x.shape[0]
+
+    def _tally(self, x: torch.Tensor, targets: torch.Tensor, labels: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """The mean loss and the number of misclassified rows of some rows, in evaluation mode (the model's modes are
+        restored)."""
         with self.model.evaluating():
             output = self.model.forward(x)
-        value = float(self.loss.forward(output, targets))
-        error = float((output.argmax(1) != labels).double().mean())
-        return value, error
+        return self.loss.forward(output, targets), (output.argmax(1) != labels).sum()
 
     def scores(self) -> dict[str, float]:
         """Loss and error of the model as it is now on both sets (what ``minidl evaluate`` prints)."""

@@ -140,8 +140,9 @@ def fresh_folder(files: Path) -> Iterator[None]:
 
 @pytest.fixture
 def quick(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Keep every run short and small: a tiny default recipe, at most two epochs a run, no study trained, and
-    4 GiB more address space at most (an example that would fill the memory fails here, not the machine)."""
+    """Keep every run short and small: a tiny default recipe, at most two epochs a run, no study trained, no
+    processes started (``--nproc`` runs the command alone), and 4 GiB more address space at most (an example
+    that would fill the memory fails here, not the machine)."""
     monkeypatch.setattr("minidl.cli.train_command.default_spec", small_spec)
     run_epoch = Trainer.run_epoch
 
@@ -152,6 +153,11 @@ def quick(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         return metrics
 
     monkeypatch.setattr(Trainer, "run_epoch", at_most_two)
+    for command in ("train", "resume"):  # --nproc N starts N processes: here the command runs alone, in-process
+        monkeypatch.setattr(
+            f"minidl.cli.{command}_command.launch",
+            lambda args: args.run(argparse.Namespace(**{**vars(args), "nproc": None})),
+        )
     monkeypatch.setattr(experiments, "study", lambda settings: [])
     monkeypatch.setattr(experiments, "run_study", lambda *args, **kwargs: {})
     for variable in ("MINIDL_DEBUG", "MINIDL_LOAD_PLUGINS", "MINIDL_DISABLE_PLUGINS", "MINIDL_STRICT_PLUGINS"):

@@ -277,17 +277,27 @@ class MSEWithoutCallOrder(minidl.MSELoss):
         return self._scaled_diff * 1.0
 
 
+class SummedSquares(minidl.MSELoss):
+    """A sum, not a mean, over rows: consistent with its gradient, but wrong for batches split by rows."""
+
+    def forward(self, prediction, target):
+        diff = prediction - target
+        self._scaled_diff = diff.mul(2.0 / prediction.shape[1])
+        return diff.square().sum() / prediction.shape[1]
+
+
 @pytest.mark.parametrize(
     ("cls", "message"),
     [
         (HalfGradientMSE, "HalfGradientMSE: gradient vs finite differences"),
         (MSEWithoutShapeCheck, r"MSEWithoutShapeCheck.forward accepted a target of shape \(7, 3\).*minidl.ShapeError"),
         (MSEWithoutCallOrder, r"MSEWithoutCallOrder.backward before forward raised TypeError.*CallOrderError"),
+        (SummedSquares, r"SummedSquares: the loss from the batch's parts, weighted by rows \(data-parallel"),
     ],
 )
 def test_kit_catches_broken_losses(cls: type[Loss], message: str) -> None:
     with pytest.raises(AssertionError, match=message):
-        check_loss(cls, reference=torch.nn.MSELoss)
+        check_loss(cls, reference=None if cls is SummedSquares else torch.nn.MSELoss)
 
 
 class NarrowXavier(minidl.XavierNormal):

@@ -6,6 +6,11 @@ depend on the rest of its batch.
 
     x_hat = (x - mean) / sqrt(var + eps)        y = weight * x_hat + bias
     running = (1 - momentum) * running + momentum * batch_statistic
+
+Data-parallel training (``minidl train --nproc N``): each rank normalises its own slice of the batch
+with that slice's statistics (local statistics, as DistributedDataParallel without SyncBatchNorm), so
+the run is not the one-process run, and every rank's slice needs 2 rows; the running statistics are
+rank 0's (given to every rank before each evaluation, and saved).
 """
 
 from __future__ import annotations
