@@ -28,7 +28,8 @@ from minidl.components.schedulers import Scheduler
 from minidl.core.errors import ConfigError, TrainingDiverged
 from minidl.core.module import Module
 from minidl.workflow.failures import Watch, Watched
-from minidl.workflow.fast_step import CompiledStep, compile_requested, train_step
+from minidl.workflow.fast_step import train_step
+from minidl.workflow.steps import choose_step
 from minidl.workflow.training_limits import TRAINING_LIMITS
 
 
@@ -66,7 +67,9 @@ class Trainer:
     points (arg-max of the output against the label). ``compile=True`` runs the steps through a
     :class:`~minidl.workflow.fast_step.CompiledStep` (seconds to compile, then several times faster
     on small networks; equal to the eager steps up to rounding); ``None`` leaves the choice to the
-    ``MINIDL_COMPILE`` environment variable (``1``: compile; unset or ``0``: eager).
+    ``MINIDL_COMPILE`` environment variable (``1``: compile; unset or ``0``: eager). ``precision="bf16"``
+    runs each step in mixed precision (``mixed_precision.py``); on a CUDA model ``graphs`` (default on)
+    replays the steps as a CUDA graph (``graph_step.py``). The model's device is the run's: data moves there.
     """
 
     def __init__(
@@ -82,6 +85,8 @@ class Trainer:
         seed: int = 0,
         on_epoch: EpochCallback | None = None,
         compile: bool | None = None,
+        precision: str = "float32",
+        graphs: bool | None = None,
     ) -> None:
         for key, value in (("epochs", epochs), ("batch_size", batch_size), ("seed", seed)):
             problem = TRAINING_LIMITS[key].problem(value)
@@ -99,7 +104,8 @@ class Trainer:
         self.history: list[EpochMetrics] = []
         self.callbacks: list[EpochCallback] = [on_epoch] if on_epoch else []
         self.diverged: TrainingDiverged | None = None
-        self.compiled_step = CompiledStep(model, loss, optimizer) if compile_requested(compile) else None
+        self.compiled_step = choose_step(model, loss, optimizer, compile=compile, precision=precision, graphs=graphs)
+        """The step object that replaces the eager ``train_step`` (compiled, bf16, CUDA graph), or None."""
         self._stop = threading.Event()
 
     @property
