@@ -13,7 +13,7 @@ def _seeded() -> None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Tests marked ``cuda`` are skipped on a machine without a CUDA GPU (CI), and run with ``pytest -m cuda`` on one."""
+    """Tests marked ``cuda`` are skipped on a machine without a CUDA GPU (CI); ``pytest -m cuda`` runs them on one."""
     if torch.cuda.is_available():
         return
     skip = pytest.mark.skip(reason="needs a CUDA GPU (pytest -m cuda on a GPU machine)")

@@ -59,12 +59,14 @@ class Bf16Step:
             output = self.model.forward(x.to(COMPUTE_DTYPE))
             self.loss.forward(output.to(masters[0].dtype), target)
             self.model.backward(self.loss.backward().to(COMPUTE_DTYPE))
-        finally:
+        finally:  # what the step left, even where a module replaced a tensor instead of updating it
+            grads = [p.grad for p in params]
+            results = [getattr(m, name) for m, name in buffers]
             _swap(params, buffers, masters, master_grads, master_buffers)
-        torch._foreach_copy_(master_grads, self._grads)  # gradients are zero between steps: write, not add
+        torch._foreach_copy_(master_grads, grads)  # gradients are zero between steps: write, not add
         torch._foreach_zero_(self._grads)
         if buffers:
-            torch._foreach_copy_(master_buffers, self._buffer_copies)
+            torch._foreach_copy_(master_buffers, results)
         self.optimizer.step()
         self.optimizer.zero_grad()
 

@@ -98,8 +98,10 @@ def test_a_bf16_checkpoint_resumes_bit_for_bit(tmp_path: Path) -> None:
     assert resumed.model.placement() == (torch.float32, torch.device("cpu"))
 
 
-def test_buffers_train_in_bf16_and_come_back_float32() -> None:
-    """A module with running statistics (``buffer_names``) keeps them float32 between steps, updated by the step."""
+@pytest.mark.parametrize("in_place", [True, False], ids=["updated", "replaced"])
+def test_buffers_train_in_bf16_and_come_back_float32(in_place: bool) -> None:
+    """A module's running statistics (``buffer_names``) are float32 between steps and keep what the step did to them,
+    whether it updated them in place or assigned new tensors."""
 
     class Running(minidl.Module):
         buffer_names = ("seen",)
@@ -109,17 +111,20 @@ def test_buffers_train_in_bf16_and_come_back_float32() -> None:
             self.seen = torch.zeros(3)
 
         def forward(self, x: torch.Tensor) -> torch.Tensor:
-            self.seen.lerp_(x.mean(0), 0.5)  # in place, in the dtype of the input: both bf16 inside a step
+            if in_place:
+                self.seen.lerp_(x.mean(0), 0.5)  # the input's dtype: both bf16 inside a step
+            else:
+                self.seen = self.seen * 0.5 + x.mean(0) * 0.5
             return x
 
         def backward(self, grad_output: torch.Tensor) -> torch.Tensor:
             return grad_output
 
     model = minidl.Sequential(minidl.Linear(2, 3), Running())
+    seen = model[1].seen
     step = Bf16Step(model, minidl.MSELoss(), minidl.SGD(model.param(), lr=0.1))
     step(torch.ones(4, 2), torch.zeros(4, 3))
-    running = model[1].seen
-    assert running.dtype == torch.float32 and running.any()
+    assert model[1].seen is seen and seen.dtype == torch.float32 and seen.any()
 
 
 @pytest.mark.parametrize(
@@ -140,3 +145,27 @@ def test_a_precision_the_run_cannot_do_is_one_line(runtime: dict, message: str) 
 def test_bf16_with_a_float64_spec_is_one_line() -> None:
     with pytest.raises(minidl.ConfigError, match=r"^precision 'bf16': the model is float64 \(spec.model.dtype\)"):
         minidl.Run(tiny_spec(dtype="float64"), runtime=minidl.Runtime(precision="bf16"))
+
+
+def test_a_gradient_assigned_instead_of_accumulated_reaches_the_optimizer() -> None:
+    class Scale(minidl.Module):
+        """``y = w * x``; its backward assigns the gradient (the protocol says accumulate: equal from zero)."""
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.w = minidl.Parameter(torch.ones(3))
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            self._x = x
+            return x * self.w.value
+
+        def backward(self, grad_output: torch.Tensor) -> torch.Tensor:
+            self.w.grad = (grad_output * self._x).sum(0)
+            return grad_output * self.w.value
+
+    model = minidl.Sequential(minidl.Linear(2, 3), Scale())
+    received = []
+    optimizer = minidl.SGD(model.param(), lr=0.1)
+    optimizer.step = lambda: received.append(model[1].w.grad.clone())
+    Bf16Step(model, minidl.MSELoss(), optimizer)(torch.ones(4, 2), torch.zeros(4, 3))
+    assert received[0].dtype == torch.float32 and received[0].any()
