@@ -74,23 +74,26 @@ class GraphedStep:
         self._scalars: tuple[torch.Tensor, torch.Tensor] = ()
         self._lr, self._steps = 0.0, -1  # the values the device tensors hold
         self._warm = 0
-        self._rows = 0  # the largest batch seen: the shape worth capturing
+        self._rows = 0  # the largest batch of this epoch so far: the shape worth capturing
 
     def prepare(self) -> None:
-        """Drop the graph when a tensor it reads was replaced or a plain Python value it baked in changed."""
+        """Before an epoch: drop the graph when a tensor it reads was replaced or a plain Python value it baked in
+        changed; the epoch's first batch is the full one (captured again if the batch size changed)."""
         inner = getattr(self.step, "prepare", None)
         if inner is not None:
             inner()
         if self._graph is not None and self._signature() != self._key:
             self._graph = None
+        self._rows = 0
 
     def __call__(self, x: torch.Tensor, target: torch.Tensor) -> None:
         """One step on a batch: a replay when the graph fits it, else eager (warm-up, other shapes, fallback)."""
         if self._graph is not None and tensor_layout(x) + tensor_layout(target) == self._batch:
             self._replay(x, target)
             return
+        full = x.shape[0] >= self._rows  # not the last, smaller batch of an epoch
         self._rows = max(self._rows, x.shape[0])
-        if self._graph is None and self.fallback is None and x.shape[0] == self._rows:
+        if full and self.fallback is None:
             if self._warm < WARMUP_STEPS:
                 self._warm_up(x, target)
                 return
@@ -154,7 +157,8 @@ class GraphedStep:
         held = [slot_tensor(holder, key) for holder, key in slots]
         graph = torch.cuda.CUDAGraph()
         try:
-            with torch.cuda.graph(graph), optimizer.tensor_scalars(*scalars):
+            # thread_local: another thread's CUDA work (the TUI draws a boundary) may go on during capture
+            with torch.cuda.graph(graph, capture_error_mode="thread_local"), optimizer.tensor_scalars(*scalars):
                 self.step(*static)
         except MinidlError:
             raise  # a mistake in the batch or the components, found by their own checks as eagerly

@@ -129,12 +129,14 @@ def test_graphs_agree_with_plain_eager_steps_to_rounding() -> None:
 
 
 def test_a_change_between_epochs_captures_again() -> None:
-    r = minidl.Run(spec(epochs=2), runtime=minidl.Runtime(device="cuda"))
+    r = minidl.Run(spec(epochs=3), runtime=minidl.Runtime(device="cuda"))
     r.fit(1)
     optimizer = r.spec["training"]["optimizer"]
     r.change("optimizer", {**optimizer, "config": {**optimizer["config"], "betas": (0.8, 0.9)}})
-    r.fit()
-    assert r.trainer.compiled_step.captures == 2
+    r.fit(1)
+    r.change("batch_size", 40)
+    r.fit(1)
+    assert r.trainer.compiled_step.captures == 3 and r.trainer.compiled_step.fallback is None
 
 
 def test_a_module_that_cannot_be_captured_falls_back_to_eager_with_a_notice() -> None:
