@@ -88,11 +88,11 @@ class GraphedStep:
 
     def __call__(self, x: torch.Tensor, target: torch.Tensor) -> None:
         """One step on a batch: a replay when the graph fits it, else eager (warm-up, other shapes, fallback)."""
+        full = x.shape[0] >= self._rows  # not the last, smaller batch of an epoch
+        self._rows = max(self._rows, x.shape[0])
         if self._graph is not None and tensor_layout(x) + tensor_layout(target) == self._batch:
             self._replay(x, target)
             return
-        full = x.shape[0] >= self._rows  # not the last, smaller batch of an epoch
-        self._rows = max(self._rows, x.shape[0])
         if full and self.fallback is None:
             if self._warm < WARMUP_STEPS:
                 self._warm_up(x, target)
