@@ -19,7 +19,6 @@ Needs a CUDA GPU; prints the GPU's name and writes the table (Markdown) to ``--o
 from __future__ import annotations
 
 import argparse
-import contextlib
 import functools
 import gc
 import itertools
@@ -70,10 +69,9 @@ def minidl_step(model: minidl.Sequential, x: torch.Tensor, y: torch.Tensor, prec
 
 def torch_step(model: torch.nn.Sequential, x: torch.Tensor, y: torch.Tensor, precision: str, compiled: bool) -> Step:
     optimizer = torch.optim.SGD(model.parameters(), lr=LR, momentum=MOMENTUM, foreach=True)
-    autocast = torch.autocast("cuda", dtype=torch.bfloat16) if precision == "bf16" else contextlib.nullcontext()
 
     def loss(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-        with autocast:
+        with torch.autocast("cuda", dtype=torch.bfloat16, enabled=precision == "bf16"):
             return torch.nn.functional.mse_loss(model(x).float(), y)
 
     forward = torch.compile(loss, mode="reduce-overhead") if compiled else loss
@@ -126,7 +124,7 @@ def bench(width: int, precision: str, rounds: int, compile_: bool) -> dict[str, 
     n = max(3, min(200, int(2e12 / flops(sizes, batch))))  # about a second of steps at 2 TFLOP/s, 3 to 200
     times: dict[str, list[float]] = {side: [] for side in steps}
     for step, device in steps.values():
-        time_steps(step, 2, device)  # warm: torch.compile records its graph, allocators settle
+        time_steps(step, 3, device)  # warm: torch.compile records its CUDA graphs, allocators settle
     for r in range(rounds):
         order = list(steps.items()) if r % 2 == 0 else list(reversed(steps.items()))
         for side, (step, device) in order:
