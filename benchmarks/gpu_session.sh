@@ -5,7 +5,10 @@
 set -uo pipefail
 OUT=${OUT:-gpu-results}
 mkdir -p "$OUT"
-pip install -q --no-deps -e . -e plugins/minidl-extra > "$OUT/install.log" 2>&1
+# no network there: no build isolation (setuptools from the image), no dependencies (say which are missing)
+pip install -q --no-deps --no-build-isolation -e . -e plugins/minidl-extra > "$OUT/install.log" 2>&1
+python -c "import importlib.util as u; print('missing:', [m for m in ('torch', 'pluggy', 'msgpack', 'pytest', \
+'textual', 'hypothesis') if u.find_spec(m) is None])" | tee -a "$OUT/install.log"
 nvidia-smi > "$OUT/nvidia-smi.txt" 2>&1
 timeout 200 python -m pytest -m cuda tests -q -p no:cacheprovider -rs > "$OUT/pytest-cuda.txt" 2>&1
 echo "pytest -m cuda: status $?" | tee -a "$OUT/pytest-cuda.txt"
