@@ -161,16 +161,7 @@ class CompiledStep:
                 p.grad = torch.zeros_like(p.value)
             with optimizer.tensor_scalars(lr, steps):
                 train_step(model, loss, optimizer, batch_x, batch_target)
-            problems.extend(
-                f"{_owner(holder)} replaces its tensor {key!r} during a step instead of updating it in place"
-                for (holder, key), tensor in zip(slots, held)
-                if slot_tensor(holder, key) is not tensor
-            )
-            problems.extend(
-                f"{type(o).__name__} changes {name!r} in Python during a step"
-                for o, old in zip(objects, before)
-                for name in sorted({name for name, _ in plain_values(o).items() ^ old.items()})
-            )
+            problems.extend(step_side_effects(slots, held, objects, before))
             return ()
 
         inputs = [*self._inputs, x, target]
@@ -270,6 +261,23 @@ def _put(holder: Any, key: Any, value: torch.Tensor) -> None:
         holder[key] = value
     else:
         setattr(holder, key, value)
+
+
+def step_side_effects(
+    slots: list[tuple[Any, Any]], held: list[torch.Tensor], objects: list[Any], before: list[dict[str, Any]]
+) -> list[str]:
+    """What a step did that a compiled or captured step cannot repeat: tensors in ``slots`` that are no longer the
+    ``held`` ones, and plain Python values of ``objects`` that differ from ``before``."""
+    replaced = [
+        f"{_owner(holder)} replaces its tensor {key!r} during a step instead of updating it in place"
+        for (holder, key), tensor in zip(slots, held)
+        if slot_tensor(holder, key) is not tensor
+    ]
+    return replaced + [
+        f"{type(o).__name__} changes {name!r} in Python during a step"
+        for o, old in zip(objects, before)
+        for name in sorted({name for name, _ in plain_values(o).items() ^ old.items()})
+    ]
 
 
 def _owner(holder: Any) -> str:

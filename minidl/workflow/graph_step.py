@@ -34,6 +34,7 @@ from minidl.workflow.fast_step import (
     plain_values,
     slot_tensor,
     step_objects,
+    step_side_effects,
     step_slots,
     tensor_layout,
 )
@@ -164,15 +165,9 @@ class GraphedStep:
             raise  # a mistake in the batch or the components, found by their own checks as eagerly
         except Exception as error:  # whatever capture refused: name it, then run eagerly
             return self._give_up(describe_failure(error))
-        replaced = [holder for (holder, key), tensor in zip(slots, held) if slot_tensor(holder, key) is not tensor]
-        changed = [
-            f"{type(o).__name__} changes {name!r} in Python during a step"
-            for o, old in zip(objects, before)
-            for name in sorted({name for name, _ in plain_values(o).items() ^ old.items()})
-        ]
-        if replaced or changed:
-            why = changed[0] if changed else f"{type(replaced[0]).__name__} replaces a tensor during a step"
-            return self._give_up(why)
+        problems = step_side_effects(slots, held, objects, before)
+        if problems:
+            return self._give_up(problems[0])
         self._graph, self._static = graph, static
         self._batch = tensor_layout(x) + tensor_layout(target)
         self._key = self._signature()
