@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from minidl.cli import interrupts
 from minidl.cli.options import positive_int, positive_number
 from minidl.core.errors import ConfigError
+from minidl.workflow.devices import resolve_device
 from minidl.workflow.distributed import DEFAULT_TIMEOUT, World, join, launched_by_torchrun
 
 
@@ -93,7 +94,7 @@ def joined(args: argparse.Namespace) -> Iterator[World | None]:
     if args.nproc is not None and local is not None and args.nproc != int(local):
         raise ConfigError(f"--nproc {args.nproc}: torchrun already started {local} processes here; leave --nproc out")
     try:
-        with join(timeout=args.timeout) as world:
+        with join(timeout=args.timeout, device=resolve_device(getattr(args, "device", "cpu"))) as world:
             if world.rank != 0:
                 sys.stdout = open(os.devnull, "w")  # noqa: SIM115 (for the life of this process)
             try:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from minidl import registry
-from minidl.cli.options import add_threads_option, positive_int, runtime, training_setting
+from minidl.cli.options import add_device_options, add_threads_option, positive_int, runtime, training_setting
 from minidl.cli.output import note
 from minidl.core.errors import ConfigError, SpecError
 from minidl.workflow.files import load
@@ -46,6 +46,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     add_threads_option(parser)
+    add_device_options(parser)
     parser.set_defaults(run=run)
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from minidl.cli.options import output_path
 from minidl.cli.output import say
-from minidl.cli.output_path import check_output
+from minidl.cli.output_path import check_output, renamed
 from minidl.core.errors import SpecError
 from minidl.workflow.export import export_onnx, save_safetensors
 from minidl.workflow.files import load
@@ -36,7 +36,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    output = args.output or Path(args.file.name).with_suffix(SUFFIXES[args.format])
+    output = args.output or renamed(args.file, SUFFIXES[args.format])
     check_output(output, args.force, named=args.output is not None)
     loaded = load(args.file)
     if loaded.kind == "spec":

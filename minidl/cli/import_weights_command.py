@@ -7,7 +7,7 @@ from pathlib import Path
 
 from minidl.cli.options import output_path
 from minidl.cli.output import say
-from minidl.cli.output_path import check_output
+from minidl.cli.output_path import check_output, renamed
 from minidl.workflow.export import load_safetensors
 from minidl.workflow.files import EXTENSION, load, save
 
@@ -38,7 +38,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    output = args.output or Path(args.weights.name).with_suffix(EXTENSION)
+    output = args.output or renamed(args.weights, EXTENSION)
     check_output(output, args.force, named=args.output is not None)
     spec = None if args.spec is None else load(args.spec).spec
     loaded = load_safetensors(args.weights, spec)

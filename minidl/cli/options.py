@@ -76,11 +76,43 @@ def add_threads_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_device_options(parser: argparse.ArgumentParser) -> None:
+    """``--device``, ``--precision``, ``--no-cuda-graphs``: where and how ``train``, ``resume``, ``evaluate`` compute.
+
+    The values are checked by ``Runtime`` (it knows the machine's devices), in one line each.
+    """
+    parser.add_argument(
+        "--device",
+        default="cpu",
+        metavar="DEVICE",
+        help="cpu, cuda, cuda:N or auto (the GPU when there is one) (default: %(default)s; files hold no device, so "
+        "a file from any device loads on any other)",
+    )
+    parser.add_argument(
+        "--precision",
+        default="float32",
+        metavar="PRECISION",
+        help="float32; tf32: TF32 matmuls (CUDA only); bf16: mixed precision, float32 weights, gradients and "
+        "optimizer state, bf16 arithmetic (default: %(default)s; float64 is the spec's model.dtype)",
+    )
+    parser.add_argument(
+        "--no-cuda-graphs",
+        dest="graphs",
+        action="store_const",
+        const=False,
+        help="run CUDA training steps eagerly instead of replaying them as CUDA graphs (on by default on CUDA)",
+    )
+
+
 def runtime(args: argparse.Namespace, world: World | None = None) -> Runtime:
-    """How the command's runs execute (``--threads``; as a rank of ``world``, the ranks ``cli.distributed`` joined)."""
+    """How the command's runs execute (``--threads``, and ``--device``, ``--precision``, ``--no-cuda-graphs``; as
+    a rank of ``world``, the ranks ``cli.distributed`` joined)."""
     from minidl.workflow.run import Runtime  # here: ``main`` imports this module before torch, to handle Ctrl-C first
 
-    return Runtime(threads=args.threads, world=world)
+    chosen = {name: getattr(args, name) for name in ("device", "precision", "graphs") if hasattr(args, name)}
+    if world is not None:
+        chosen["device"] = world.device  # each rank its own GPU (torchrun's LOCAL_RANK), or the CPU
+    return Runtime(threads=args.threads, world=world, **chosen)
 
 
 def output_path(text: str) -> Path:

@@ -32,3 +32,10 @@ def check_output(path: Path, force: bool, *, option: str = "--output", named: bo
         raise ConfigError(
             f"{where(path, option, named)}: already there; pass --force to replace, or {option} to write elsewhere"
         )
+
+
+def renamed(source: Path, suffix: str) -> Path:
+    """``source``'s file name with another suffix, in the current folder (the default output of a conversion)."""
+    if not source.name:  # '', '.', '/': nothing to read, and no name to give the output
+        raise ConfigError(f"{source}: not a regular file")
+    return Path(source.name).with_suffix(suffix)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from minidl.cli import interrupts
-from minidl.cli.options import add_threads_option, output_path, positive_int
+from minidl.cli.options import add_device_options, add_threads_option, output_path, positive_int
 from minidl.cli.output import ProgressBar, say
 from minidl.cli.output_path import exists, where
 from minidl.core.errors import ConfigError
@@ -28,7 +28,8 @@ CHECKPOINT_SUFFIX = "-checkpoint"
 
 
 def add_saving_options(parser: argparse.ArgumentParser) -> None:
-    """``--output``, ``--every``, ``--checkpoint``, ``--force``, ``--threads``: options of the commands that train."""
+    """``--output``, ``--every``, ``--checkpoint``, ``--force``, ``--threads``, ``--device``...: options of the commands
+    that train."""
     parser.add_argument(
         "--output", type=output_path, metavar="FILE", help="where to save the trained model (default: see above)"
     )
@@ -41,6 +42,7 @@ def add_saving_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--force", action="store_true", help="replace files that already exist")
     add_threads_option(parser)
+    add_device_options(parser)
 
 
 def checkpoint_path(output: Path) -> Path:

@@ -3,6 +3,7 @@
     minidl-tui              # the default recipe, ready to train (offers back a rescued network, if any)
     minidl-tui FILE         # a saved model, checkpoint or spec
     minidl-tui --recover    # the network the last session rescued when it had to stop
+    minidl-tui --device auto --precision bf16   # train on the GPU when there is one, in bf16 mixed precision
 
 A file that cannot be read is a one-line error and status 2, like the ``minidl`` command. Importing
 this package does not import Textual; ``main`` and ``minidl.tui.app.make_app`` do.
@@ -20,11 +21,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     source = parser.add_mutually_exclusive_group()
     source.add_argument("file", nargs="?", help="a saved model, checkpoint or spec to open")
     source.add_argument("--recover", action="store_true", help="open the network rescued when minidl-tui last stopped")
+    parser.add_argument("--device", default="cpu", help="cpu, cuda, cuda:N or auto (default: %(default)s)")
+    parser.add_argument("--precision", default="float32", help="float32, tf32 (CUDA) or bf16 (default: %(default)s)")
     args = parser.parse_args(argv)
     from minidl.core.errors import MinidlError
     from minidl.tui import recovery
     from minidl.tui.app import make_app
     from minidl.tui.explain import could_not_open, explain
+    from minidl.workflow.run import Runtime
 
     path = args.file
     if args.recover:
@@ -32,7 +36,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if path is None:
             return _error(f"no rescued network in {recovery.default_folder()}")
     try:
-        app = make_app(path, recovered=args.recover)
+        runtime = Runtime(device=args.device, precision=args.precision)
+    except MinidlError as error:
+        return _error(str(error))
+    try:
+        app = make_app(path, recovered=args.recover, runtime=runtime)
     except (MinidlError, OSError) as error:
         return _error(explain(error) if path is None else could_not_open(path, error))
     app.run()

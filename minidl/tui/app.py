@@ -26,6 +26,7 @@ from minidl.tui.guard import guarded
 from minidl.tui.screens.main import MainScreen, save_path_for
 from minidl.tui.session import Session
 from minidl.workflow.recipe import default_spec
+from minidl.workflow.run import Runtime
 
 RESCUE_SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)  # SIGINT: a kill -INT (ctrl+c is a key here)
 
@@ -115,12 +116,18 @@ def make_app(
     spec: dict[str, Any] | None = None,
     config: TuiConfig | None = None,
     recovered: bool = False,
+    runtime: Runtime | None = None,
 ) -> MinidlApp:
     """The app on a file (model, checkpoint or spec), on ``spec``, or on the default recipe.
 
-    ``recovered``: ``path`` is a rescued network (kept until saved elsewhere). Raises MinidlError or
+    ``recovered``: ``path`` is a rescued network (kept until saved elsewhere); ``runtime``: the runs' device and
+    precision (default: the CPU, float32). Raises MinidlError or
     OSError when the file cannot be read, before anything is shown.
     """
-    session = Session.open(path) if path is not None else Session(spec if spec is not None else default_spec())
+    runtime = runtime or Runtime()
+    if path is not None:
+        session = Session.open(path, runtime)
+    else:
+        session = Session(spec if spec is not None else default_spec(), runtime=runtime)
     opened = None if path is None else str(path)
     return MinidlApp(session, config or TuiConfig(), opened, Path(path) if recovered and path is not None else None)

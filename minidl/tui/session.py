@@ -22,7 +22,7 @@ from minidl.core.errors import MinidlError
 from minidl.tui.explain import explain
 from minidl.workflow import files
 from minidl.workflow.recipe import default_spec
-from minidl.workflow.run import Run
+from minidl.workflow.run import Run, Runtime
 from minidl.workflow.spec import copy_spec, normalize
 from minidl.workflow.trainer import Trainer
 
@@ -42,8 +42,17 @@ class Snapshot:
 class Session:
     """A normalised spec plus the Run built from it (``None`` with ``error`` set when it cannot be built)."""
 
-    def __init__(self, spec: dict[str, Any], run: Run | None = None, model: Sequential | None = None) -> None:
+    def __init__(
+        self,
+        spec: dict[str, Any],
+        run: Run | None = None,
+        model: Sequential | None = None,
+        *,
+        runtime: Runtime | None = None,
+    ) -> None:
         self.spec = normalize(spec)
+        self.runtime = runtime or Runtime()
+        """Where and how every run of this session computes (``minidl-tui --device/--precision``)."""
         if self.spec["training"] is None:
             self.spec["training"] = normalize(default_spec())["training"]
         self.run = run
@@ -58,8 +67,15 @@ class Session:
         """The run's Trainer, or None when the spec cannot be built (``error`` says why)."""
         return None if self.run is None else self.run.trainer
 
+    @property
+    def placement(self) -> str:
+        """The device and precision, as the status area names them when they are not the CPU in float32."""
+        device = self.runtime.device_for(None if self.run is None else self.run.model)
+        precision = self.runtime.precision
+        return "" if (device.type, precision) == ("cpu", "float32") else f"{device}, {precision}"
+
     @classmethod
-    def open(cls, path: str | Path) -> Session:
+    def open(cls, path: str | Path, runtime: Runtime | None = None) -> Session:
         """A session on a spec, a saved model (its weights, fresh training) or a checkpoint (resumes exactly).
 
         A file without a training setup gets the default recipe's. A network that loads but cannot
@@ -68,8 +84,8 @@ class Session:
         """
         loaded = files.load(path)
         if loaded.state is None:
-            return cls(loaded.spec, model=loaded.model)
-        return cls(loaded.spec, Run.from_file(loaded))
+            return cls(loaded.spec, model=loaded.model, runtime=runtime)
+        return cls(loaded.spec, Run.from_file(loaded, runtime), runtime=runtime)
 
     def rebuild(self, model: Sequential | None = None) -> None:
         """A fresh Run of the spec (fresh weights unless ``model`` is given); records why it failed.
@@ -79,7 +95,7 @@ class Session:
         with self._lock:
             self._pending.clear()
         try:
-            self.run, self.error = Run(self.spec, model), None
+            self.run, self.error = Run(self.spec, model, runtime=self.runtime), None
         except Exception as error:
             self.run, self.error = None, explain(error)
 

@@ -108,7 +108,7 @@ class CompiledStep:
 
     def __call__(self, x: torch.Tensor, target: torch.Tensor) -> None:
         """One step on a batch, through the compiled graph when it applies."""
-        matches = self._graph is not None and _layout(x) + _layout(target) == self._batch
+        matches = self._graph is not None and tensor_layout(x) + tensor_layout(target) == self._batch
         if not matches and not self._compile(x, target):
             train_step(self.model, self.loss, self.optimizer, x, target)
             return
@@ -132,13 +132,13 @@ class CompiledStep:
             except MinidlError:
                 raise  # a mistake in the batch or the components, found by their own checks as eagerly
             except Exception as error:  # whatever tracing or compiling raised: name it, then run eagerly
-                why = self._describe(error)
+                why = describe_failure(error)
         if why is not None:
             self.fallback = why
             warnings.warn(f"minidl: the compiled step is off ({why}); training runs eagerly", CompileFallback, 3)
             return False
         self._graph, self._key = graph, self._signature()
-        self._batch = _layout(x) + _layout(target)
+        self._batch = tensor_layout(x) + tensor_layout(target)
         self.compilations += 1
         return True
 
@@ -153,29 +153,20 @@ class CompiledStep:
         from torch.fx.experimental.proxy_tensor import make_fx
 
         model, loss, optimizer = parts = _copy_sharing_tensors(self.model, self.loss, self.optimizer)
-        objects = _objects(*parts)
-        before = [_plain_values(o) for o in objects]
+        objects = step_objects(*parts)
+        before = [plain_values(o) for o in objects]
         problems: list[str] = []
 
         def step(*tensors: torch.Tensor) -> tuple[()]:
             *held, lr, steps, batch_x, batch_target = tensors
-            slots = _slots(model, optimizer)
+            slots = step_slots(model, optimizer)
             for (holder, key), tensor in zip(slots, held):
                 _put(holder, key, tensor)
             for p in model.param():
                 p.grad = torch.zeros_like(p.value)
             with optimizer.tensor_scalars(lr, steps):
                 train_step(model, loss, optimizer, batch_x, batch_target)
-            problems.extend(
-                f"{_owner(holder)} replaces its tensor {key!r} during a step instead of updating it in place"
-                for (holder, key), tensor in zip(slots, held)
-                if _get(holder, key) is not tensor
-            )
-            problems.extend(
-                f"{type(o).__name__} changes {name!r} in Python during a step"
-                for o, old in zip(objects, before)
-                for name in sorted({name for name, _ in _plain_values(o).items() ^ old.items()})
-            )
+            problems.extend(step_side_effects(slots, held, objects, before))
             return ()
 
         inputs = [*self._inputs, x, target]
@@ -190,35 +181,37 @@ class CompiledStep:
         self._lr = self.optimizer.lr
         lr = torch.tensor(self._lr, dtype=torch.float64, device=device)
         steps = torch.tensor(float(self.optimizer.steps), dtype=torch.float64, device=device)
-        self._inputs = (*(_get(holder, key) for holder, key in _slots(self.model, self.optimizer)), lr, steps)
+        held = (slot_tensor(holder, key) for holder, key in step_slots(self.model, self.optimizer))
+        self._inputs = (*held, lr, steps)
 
     def _signature(self) -> tuple:
         """Each object's plain Python values (what a trace bakes in), and the layout of every input tensor."""
-        plain = [(type(o), id(o), _plain_values(o)) for o in _objects(self.model, self.loss, self.optimizer)]
-        return (*plain, tuple(_layout(t) for t in self._inputs[:-2]))
-
-    def _describe(self, error: Exception) -> str:
-        """``Component: what went wrong`` in one line, naming the innermost component the error came from."""
-        if isinstance(error, _Untraceable):
-            return str(error)
-        frames = [frame.f_locals.get("self") for frame, _ in traceback.walk_tb(error.__traceback__)]
-        culprit = next((o for o in reversed(frames) if isinstance(o, (Module, Loss, Optimizer))), None)
-        where = "" if culprit is None else f"{type(culprit).__name__}: "
-        what = f"{type(error).__name__}: {(str(error).strip().splitlines() or [''])[0][:200]}"
-        if "DataDependent" in type(error).__name__:
-            what = f"reads a tensor's value in Python (bool(), float(), .item(), if on a tensor): {what}"
-        return where + what
+        plain = [(type(o), id(o), plain_values(o)) for o in step_objects(self.model, self.loss, self.optimizer)]
+        return (*plain, tuple(tensor_layout(t) for t in self._inputs[:-2]))
 
 
 class _Untraceable(Exception):
     """The trace ran but would not match the eager step (the message says why)."""
 
 
-def _objects(model: Module, loss: Loss, optimizer: Optimizer) -> list[Any]:
+def describe_failure(error: Exception) -> str:
+    """``Component: what went wrong`` in one line, naming the innermost component the error came from."""
+    if isinstance(error, _Untraceable):
+        return str(error)
+    frames = [frame.f_locals.get("self") for frame, _ in traceback.walk_tb(error.__traceback__)]
+    culprit = next((o for o in reversed(frames) if isinstance(o, (Module, Loss, Optimizer))), None)
+    where = "" if culprit is None else f"{type(culprit).__name__}: "
+    what = f"{type(error).__name__}: {(str(error).strip().splitlines() or [''])[0][:200]}"
+    if "DataDependent" in type(error).__name__:
+        what = f"reads a tensor's value in Python (bool(), float(), .item(), if on a tensor): {what}"
+    return where + what
+
+
+def step_objects(model: Module, loss: Loss, optimizer: Optimizer) -> list[Any]:
     return [*model.modules(), loss, optimizer]
 
 
-def _slots(model: Module, optimizer: Optimizer) -> list[tuple[Any, Any]]:
+def step_slots(model: Module, optimizer: Optimizer) -> list[tuple[Any, Any]]:
     """Where the step's persistent tensors live: parameter values, module buffers, optimizer state."""
     slots: list[tuple[Any, Any]] = [(p, "value") for p in model.param()]
     slots += [(m, name) for m in model.modules() for name, _ in m.named_buffers(recurse=False)]
@@ -229,7 +222,7 @@ def _slots(model: Module, optimizer: Optimizer) -> list[tuple[Any, Any]]:
 
 def _copy_sharing_tensors(model: Module, loss: Loss, optimizer: Optimizer) -> tuple[Module, Loss, Optimizer]:
     """A deep copy of the components sharing their tensors: the trace swaps tensors in the copy, not the originals."""
-    held = [vars(o) for o in _objects(model, loss, optimizer)] + [(p.value, p.grad) for p in model.param()]
+    held = [vars(o) for o in step_objects(model, loss, optimizer)] + [(p.value, p.grad) for p in model.param()]
     memo = {id(t): t for t in _tensors_in(held)}
     return copy.deepcopy((model, loss, optimizer), memo)
 
@@ -249,7 +242,7 @@ _PLAIN = (bool, int, float, str)
 _MISSING = object()
 
 
-def _plain_values(o: Any) -> dict[str, Any]:
+def plain_values(o: Any) -> dict[str, Any]:
     """Attributes holding plain data (numbers, strings, tuples of them); ``steps`` and the learning rate are inputs."""
     skip = ("steps", "lr") if isinstance(o, Optimizer) else ()
     return {
@@ -259,12 +252,12 @@ def _plain_values(o: Any) -> dict[str, Any]:
     }
 
 
-def _layout(t: torch.Tensor) -> tuple:
+def tensor_layout(t: torch.Tensor) -> tuple:
     """What a compiled graph assumes of a tensor besides its values."""
     return (t.shape, t.stride(), t.dtype, t.device)
 
 
-def _get(holder: Any, key: Any) -> torch.Tensor:
+def slot_tensor(holder: Any, key: Any) -> torch.Tensor:
     return holder[key] if isinstance(holder, list) else getattr(holder, key)
 
 
@@ -273,6 +266,23 @@ def _put(holder: Any, key: Any, value: torch.Tensor) -> None:
         holder[key] = value
     else:
         setattr(holder, key, value)
+
+
+def step_side_effects(
+    slots: list[tuple[Any, Any]], held: list[torch.Tensor], objects: list[Any], before: list[dict[str, Any]]
+) -> list[str]:
+    """What a step did that a compiled or captured step cannot repeat: tensors in ``slots`` that are no longer the
+    ``held`` ones, and plain Python values of ``objects`` that differ from ``before``."""
+    replaced = [
+        f"{_owner(holder)} replaces its tensor {key!r} during a step instead of updating it in place"
+        for (holder, key), tensor in zip(slots, held)
+        if slot_tensor(holder, key) is not tensor
+    ]
+    return replaced + [
+        f"{type(o).__name__} changes {name!r} in Python during a step"
+        for o, old in zip(objects, before)
+        for name in sorted({name for name, _ in plain_values(o).items() ^ old.items()})
+    ]
 
 
 def _owner(holder: Any) -> str:

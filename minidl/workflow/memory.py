@@ -75,10 +75,11 @@ def available_bytes() -> int | None:
     return min(known) if known else None
 
 
-def require(needs: dict[str, int], what: str) -> None:
-    """Refuse with a ResourceError naming ``what`` when ``needs`` (bytes by purpose) exceed the available memory."""
+def require(needs: dict[str, int], what: str, device: torch.device | None = None) -> None:
+    """Refuse with a ResourceError naming ``what`` when ``needs`` (bytes by purpose) exceed the available memory
+    (of the machine, or of a CUDA ``device``)."""
     total = sum(needs.values())
-    free = available_bytes()
+    free = torch.cuda.mem_get_info(device)[0] if device is not None and device.type == "cuda" else available_bytes()
     if free is None or total <= free:
         return
     parts = ", ".join(f"{name} {format_bytes(size)}" for name, size in needs.items() if size)

@@ -9,7 +9,7 @@ saving it happen here.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import torch
@@ -17,10 +17,12 @@ import torch
 from minidl.components.modules.sequential import Sequential
 from minidl.core.errors import ConfigError
 from minidl.workflow import memory
+from minidl.workflow.devices import resolve_device
 from minidl.workflow.distributed import World
 from minidl.workflow.distributed.agreement import agree
 from minidl.workflow.failures import Watch, build
 from minidl.workflow.files import LoadedFile, TrainingState, load, save, save_checkpoint
+from minidl.workflow.precision import apply_matmul_precision, check_precision
 from minidl.workflow.spec import MODEL_DTYPES, check_fits, check_update, copy_spec, fresh_model, normalize
 from minidl.workflow.trainer import EpochMetrics, Trainer
 
@@ -32,14 +34,21 @@ class Runtime:
     """How a run executes, never what it trains: chosen when running, never saved.
 
     ``compile``: the compiled training step (``None``: ``MINIDL_COMPILE`` decides). ``threads``: torch's
-    intra-op threads, process-wide, set when the run is made (``None``: left as they are). ``world``: the
-    ranks of a data-parallel run this process is one of (``distributed.join``; ``None``: alone). The
-    device, precision and CUDA graphs belong here too, when they come.
+    intra-op threads, process-wide, set when the run is made (``None``: left as they are). ``device``:
+    ``cpu``, ``cuda``, ``cuda:N`` or ``auto`` (``None``: where the model is, the CPU for fresh weights),
+    checked when the Runtime is made. ``precision``: ``float32``, ``tf32`` (CUDA's TF32 matmuls,
+    process-wide) or ``bf16`` (mixed precision). ``graphs``: CUDA-graph steps (``None``: on for CUDA).
+    ``world``: the ranks of a data-parallel run this process is one of (``distributed.join``;
+    ``None``: alone).
     """
 
     compile: bool | None = None
     threads: int | None = None
     world: World | None = None
+    device: str | torch.device | None = None
+    precision: str = "float32"
+    graphs: bool | None = None
+    _device: torch.device | None = field(init=False, repr=False, compare=False, default=None)  # ``device``, resolved
 
     def __post_init__(self) -> None:
         threads = self.threads
@@ -49,11 +58,22 @@ class Runtime:
             raise ConfigError(
                 f"Runtime: world must be a World (minidl.workflow.distributed.join()) or None, got {self.world!r}"
             )
+        device = None if self.device is None else resolve_device(self.device)
+        if device is not None and device.type == "meta":
+            raise ConfigError("device 'meta': it holds shapes, not values; a run needs cpu, cuda, cuda:N or auto")
+        check_precision(self.precision, None, device)
+        object.__setattr__(self, "_device", device)
 
     def apply(self) -> None:
         """Set what belongs to the whole process (torch's thread count)."""
         if self.threads is not None:
             torch.set_num_threads(self.threads)
+
+    def device_for(self, model: Sequential | None) -> torch.device:
+        """The device the run computes on: the chosen one, else the model's, else the CPU."""
+        if self._device is not None:
+            return self._device
+        return torch.device("cpu") if model is None else model.placement()[1]
 
 
 class Run:
@@ -156,18 +176,32 @@ class Run:
 
 def resume(path: str | os.PathLike[str], runtime: Runtime | None = None) -> Run:
     """The run a file goes on with: a checkpoint exactly where it stopped, a model file's setup on its weights."""
-    return Run.from_file(load(path), runtime)
+    return Run.from_file(load(path, device=None if runtime is None else runtime.device), runtime)
 
 
-def build_trainer(spec: dict[str, Any], model: Sequential | None = None, *, compile: bool | None = None) -> Trainer:
-    """A Trainer for the spec's training setup (on ``model``, or fresh weights): the plain loop, without a Run."""
-    return Run(spec, model, runtime=Runtime(compile=compile)).trainer
+def build_trainer(
+    spec: dict[str, Any],
+    model: Sequential | None = None,
+    *,
+    compile: bool | None = None,
+    device: str | torch.device | None = None,
+    precision: str = "float32",
+    graphs: bool | None = None,
+) -> Trainer:
+    """A Trainer for the spec's training setup (on ``model``, or fresh weights): the plain loop, without a Run.
+
+    ``device``, ``precision`` and ``graphs`` are :class:`Runtime`'s; the model is moved to the device.
+    """
+    return Run(spec, model, runtime=Runtime(compile=compile, device=device, precision=precision, graphs=graphs)).trainer
 
 
 def _trainer(spec: dict[str, Any], model: Sequential | None, state: TrainingState | None, runtime: Runtime) -> Trainer:
     training = spec["training"]
     seed = training["seed"]
-    dtype, device = (MODEL_DTYPES[spec["model"]["dtype"]], torch.device("cpu")) if model is None else model.placement()
+    device = runtime.device_for(model)
+    dtype = MODEL_DTYPES[spec["model"]["dtype"]] if model is None else model.placement()[0]
+    check_precision(runtime.precision, dtype, device)
+    apply_matmul_precision(runtime.precision, device)
     check_update(training["optimizer"], dtype, device)
     dataset = build("dataset", training["dataset"], "spec.training.dataset")
     needs = {"data": memory.data_bytes(dataset, dtype)}
@@ -175,8 +209,14 @@ def _trainer(spec: dict[str, Any], model: Sequential | None, state: TrainingStat
         weights = memory.weight_bytes(spec["model"]["layers"], dtype)
         needs = {"weights": weights, "gradients": weights, **needs}
     memory.require(needs, "spec")
+    if device.type == "cuda":
+        memory.require(needs, f"spec on {device}", device)
     if model is None:
-        model = fresh_model(spec, seed)
+        model = fresh_model(spec, seed).to(device=device)  # drawn on the CPU from the seed: the same weights anywhere
+    elif model.placement()[1] != device:
+        model.to(device=device)
+        if state is not None:  # the optimizer's buffers follow its parameters
+            state.optimizer.load_state_dict(state.optimizer.state_dict())
     with Watch(lambda: [(dataset, "dataset", "spec.training.dataset")], "loading the data set"):
         data = dataset.load(seed)
     check_fits(model, data.num_features, data.num_classes, training["dataset"]["component"])
@@ -200,6 +240,8 @@ def _trainer(spec: dict[str, Any], model: Sequential | None, state: TrainingStat
         batch_size=training["batch_size"],
         seed=seed,
         compile=runtime.compile,
+        precision=runtime.precision,
+        graphs=runtime.graphs,
     )
     if state is not None:
         trainer.continue_after(state.history, state.rng)

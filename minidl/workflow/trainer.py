@@ -30,7 +30,8 @@ from minidl.core.errors import ConfigError, TrainingDiverged
 from minidl.core.module import Module
 from minidl.workflow.distributed import World, data_parallel
 from minidl.workflow.failures import Watch, Watched
-from minidl.workflow.fast_step import CompiledStep, CompileFallback, compile_requested, train_step
+from minidl.workflow.fast_step import CompileFallback, train_step
+from minidl.workflow.steps import choose_step
 from minidl.workflow.training_limits import TRAINING_LIMITS
 
 
@@ -68,7 +69,9 @@ class Trainer:
     points (arg-max of the output against the label). ``compile=True`` runs the steps through a
     :class:`~minidl.workflow.fast_step.CompiledStep` (seconds to compile, then several times faster
     on small networks; equal to the eager steps up to rounding); ``None`` leaves the choice to the
-    ``MINIDL_COMPILE`` environment variable (``1``: compile; unset or ``0``: eager).
+    ``MINIDL_COMPILE`` environment variable (``1``: compile; unset or ``0``: eager). ``precision="bf16"``
+    runs each step in mixed precision (``mixed_precision.py``); on a CUDA model ``graphs`` (default on)
+    replays the steps as a CUDA graph (``graph_step.py``). The model's device is the run's: data moves there.
     """
 
     def __init__(
@@ -84,6 +87,8 @@ class Trainer:
         seed: int = 0,
         on_epoch: EpochCallback | None = None,
         compile: bool | None = None,
+        precision: str = "float32",
+        graphs: bool | None = None,
     ) -> None:
         for key, value in (("epochs", epochs), ("batch_size", batch_size), ("seed", seed)):
             problem = TRAINING_LIMITS[key].problem(value)
@@ -101,7 +106,9 @@ class Trainer:
         self.history: list[EpochMetrics] = []
         self.callbacks: list[EpochCallback] = [on_epoch] if on_epoch else []
         self.diverged: TrainingDiverged | None = None
-        self.compiled_step = CompiledStep(model, loss, optimizer) if compile_requested(compile) else None
+        self.precision = precision
+        self.compiled_step = choose_step(model, loss, optimizer, compile=compile, precision=precision, graphs=graphs)
+        """The step object that replaces the eager ``train_step`` (compiled, bf16, CUDA graph), or None."""
         self.world: World | None = None
         """The ranks training this model data-parallel (see :meth:`join`), or None: this process alone."""
         self._stop = threading.Event()
@@ -135,11 +142,14 @@ class Trainer:
 
         The Run joins its world's ranks here, once they agree on the run and hold rank 0's weights.
         """
+        if self.precision == "bf16":
+            raise ConfigError("precision 'bf16': data-parallel training runs in the model's dtype; leave bf16 out")
         self.world = world
         if self.compiled_step is not None:
             self.compiled_step = None
             warnings.warn(
-                "minidl: the compiled step is off (it has no gradient all-reduce); data-parallel training runs eagerly",
+                "minidl: the compiled or CUDA-graph step is off (it has no gradient all-reduce); data-parallel "
+                "training runs eagerly",
                 CompileFallback,
                 3,
             )

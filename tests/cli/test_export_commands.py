@@ -54,6 +54,15 @@ def test_exporting_a_spec_file_says_weights_are_needed(cli, spec_file: Path) -> 
     assert sorted(p.name for p in spec_file.parent.iterdir()) == ["small.minidl"]
 
 
+@pytest.mark.parametrize("command", ["export", "import-weights"])
+@pytest.mark.parametrize("name", ["", ".", "/"])
+def test_a_path_without_a_file_name_is_one_line(cli, command: str, name: str) -> None:
+    """Found by test_properties: ``minidl export ''`` raised pathlib's ValueError deriving the output's name."""
+    result = cli(command, name)
+    assert_one_line_error(result)
+    assert "not a regular file" in result.err
+
+
 def test_output_paths_are_checked_before_any_work(cli, model_file: Path, tmp_path: Path) -> None:
     existing = tmp_path / "net.onnx"
     existing.write_bytes(b"keep me")

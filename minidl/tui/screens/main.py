@@ -101,7 +101,8 @@ class MainScreen(Screen[None]):
         yield Footer(compact=True, show_command_palette=False)  # ^p is in the editor's hint: 80 columns fit every key
 
     def on_mount(self) -> None:
-        self.query_one("#metrics").border_title = "Training"
+        placement = self.session.placement
+        self.query_one("#metrics").border_title = f"Training on {placement}" if placement else "Training"
         chart = self.query_one("#chart")
         chart.border_title, chart.border_subtitle = "Loss", "[#5fafff]━ train[/] [#ffaf5f]━ test[/]"
         self.query_one(ListView).focus()
@@ -425,7 +426,7 @@ class MainScreen(Screen[None]):
     async def open_path(self, path: str) -> bool:
         """Replace the session by the file's (undoable); on failure keep the current one and say why."""
         try:
-            session = Session.open(path)
+            session = Session.open(path, self.session.runtime)
         except (MinidlError, OSError) as error:
             self._say(could_not_open(path, error), error=True)
             return False

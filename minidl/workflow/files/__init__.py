@@ -16,8 +16,11 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
+import torch
+
 from minidl.components.modules.sequential import Sequential
 from minidl.core.errors import SpecError
+from minidl.workflow.devices import resolve_device
 from minidl.workflow.files.checks import child
 from minidl.workflow.files.document import EXTENSION, FORMAT_ID, FORMAT_VERSION, MAX_FILE_BYTES, read_document
 from minidl.workflow.files.document import write_document as _write
@@ -56,21 +59,28 @@ class LoadedFile:
 
 
 def load(
-    path: str | os.PathLike[str], *, max_bytes: int = MAX_FILE_BYTES, max_spec_model_bytes: int = MAX_SPEC_MODEL_BYTES
+    path: str | os.PathLike[str],
+    *,
+    device: str | torch.device | None = None,
+    max_bytes: int = MAX_FILE_BYTES,
+    max_spec_model_bytes: int = MAX_SPEC_MODEL_BYTES,
 ) -> LoadedFile:
     """Read a ``.minidl`` file of any supported format version; raises SpecError naming the place if it is malformed.
 
+    ``device`` (``cpu``, ``cuda``, ``cuda:N``, ``auto``; default the CPU) is where the model and a checkpoint's
+    optimizer state go: a file holds no device, so a file from any device loads on any other.
     ``max_bytes`` caps the file's size; ``max_spec_model_bytes`` the weights a spec file (no weights
     of its own) may make load allocate.
     """
+    place = None if device is None else resolve_device(device)
     document = read_document(path, max_bytes)
     kind, spec = document.kind, document.spec
     if kind == "spec":
-        model = new_model(spec, max_spec_model_bytes)
+        model = new_model(spec, max_spec_model_bytes).to(device=place)
         model.eval()
         return LoadedFile(kind, spec, model, document.producer, None)
     records: dict[str, Any] = read_table(document.tensors)
-    model = load_model(spec, records)
+    model = load_model(spec, records).to(device=place)  # before the state: the optimizer's buffers follow
     model.eval()
     if kind == "checkpoint":  # the state's tensors are the records the model did not take
         records = {name: record.to_tensor() for name, record in records.items()}

@@ -111,6 +111,15 @@ def test_a_compiled_step_gives_way_to_the_data_parallel_step(world_of_one: World
     assert run.trainer.compiled_step is None and run.trainer.world is world_of_one
 
 
+def test_bf16_is_refused_for_data_parallel_training_not_dropped(world_of_one: World) -> None:
+    """A speed choice (compile, CUDA graphs) gives way with a warning; a numeric one is not silently changed."""
+    spec = float64_spec(epochs=1)
+    spec["model"]["dtype"] = "float32"
+    run = minidl.Run(spec, runtime=minidl.Runtime(precision="bf16", world=world_of_one))
+    with pytest.raises(minidl.ConfigError, match=r"^precision 'bf16': data-parallel training runs in the model's"):
+        run.fit(0)
+
+
 @pytest.mark.parametrize(
     ("environment", "message"),
     [
