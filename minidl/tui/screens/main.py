@@ -26,12 +26,14 @@ from textual.screen import Screen
 from textual.widgets import Footer, ListView, TabbedContent, TabPane
 from textual.worker import Worker, WorkerCancelled, WorkerFailed, get_current_worker
 
+from minidl.components.modules.input_features import FEATURES
 from minidl.core.errors import MinidlError
 from minidl.tui import recovery
 from minidl.tui.boundary import sample_points, view_box
 from minidl.tui.commands import BINDINGS
 from minidl.tui.config import TuiConfig
 from minidl.tui.explain import could_not_open, explain
+from minidl.tui.feature_column import features_of, with_features
 from minidl.tui.guard import guarded
 from minidl.tui.messages import Progress, TrainingStopped
 from minidl.tui.naming import layer_label, short_name
@@ -43,6 +45,7 @@ from minidl.tui.screens.layer_picker import LayerPicker
 from minidl.tui.session import Session, Snapshot
 from minidl.tui.training import PACES, Outcome, boundary_grid, inside_probe, pace_label, run_training
 from minidl.tui.undo import UndoHistory
+from minidl.tui.widgets.feature_toggles import FeatureToggles
 from minidl.tui.widgets.heatmap import Heatmap
 from minidl.tui.widgets.inside_panel import InsidePanel
 from minidl.tui.widgets.loss_chart import LossChart
@@ -97,6 +100,7 @@ class MainScreen(Screen[None]):
         with Horizontal(id="body"):
             with TabbedContent(id="editor"):
                 with TabPane("Network", id="network-tab"):
+                    yield FeatureToggles(id="features")
                     yield NetworkEditor(self.session.value("layers"), id="network")
                 with TabPane("Training", id="training-tab"):
                     yield TrainingSetup(self.session.spec, id="setup")
@@ -287,6 +291,8 @@ class MainScreen(Screen[None]):
         self._gradients, self._probe = [], None
         self._inside_layer = min(self._inside_layer, len(self.session.value("layers")) - 1)
         self._took(self._probe_now())
+        two_d = trainer is None or trainer.data.num_features == 2
+        self.query_one(FeatureToggles).show(features_of(self._layers()), enabled=two_d)
         if trainer is None:
             self._set_state("invalid")
             self._say(f"cannot build this network: {self.session.error}", error=True)
@@ -342,6 +348,19 @@ class MainScreen(Screen[None]):
     def _show_network(self) -> None:
         """Layer commands from the palette act on the Network tab's selection: show it."""
         self.query_one("#editor", TabbedContent).active = "network-tab"
+
+    @on(FeatureToggles.Changed)
+    @guarded
+    async def _features_toggled(self, event: FeatureToggles.Changed) -> None:
+        """The feature column edits the first layer (undoable like every network edit)."""
+        try:
+            layers = with_features(self._layers(), event.switches)
+        except MinidlError as error:
+            self.query_one(FeatureToggles).show(features_of(self._layers()))
+            self._say(str(error), error=True)
+            return
+        on = ", ".join(f.label for f in FEATURES if event.switches.get(f.name))
+        await self._set_layers(layers, self.query_one(NetworkEditor).index, f"input features {on}")
 
     @guarded
     def action_add_layer(self) -> None:

@@ -1,0 +1,158 @@
+"""The views of issue 13 in the real app (Pilot): inside the network, the feature column, the pace and the
+loss chart's scale. Every test waits on the worker or on a condition, never on the clock."""
+
+from __future__ import annotations
+
+import torch
+from textual.widgets import Checkbox, Static
+
+from minidl.tui.widgets.inside_panel import InsidePanel
+from minidl.tui.widgets.loss_chart import LossChart
+from minidl.tui.widgets.unit_grid import UnitGrid
+from tests.tui.conftest import SIZE, settle, small_spec, status, tui, wait_until
+
+
+def numbers(app) -> str:
+    return str(app.main.query_one("#numbers", Static).render())
+
+
+async def test_key_4_shows_the_units_of_a_hidden_layer_and_keys_choose_layer_and_unit() -> None:
+    app = tui()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("4")
+        await pilot.pause()
+        units, panel = app.main.query_one(UnitGrid), app.main.query_one(InsidePanel)
+        assert panel.has_focus and units.display and not app.main.query_one("#plots").display
+        assert units.units == 25 and "layer 1 ReLU" in str(units.border_title)  # the first hidden layer's units
+        await pilot.press("down", "right", "right")
+        await pilot.pause()
+        assert app.main._inside_layer == 2 and units.selected == 2 and panel.chosen == 2
+        await pilot.press("1")
+        await pilot.pause()
+        assert app.main.query_one("#plots").display and not units.display
+
+
+async def test_at_80x24_units_are_paged_never_crammed() -> None:
+    app = tui()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("4")
+        await pilot.pause()
+        units = app.main.query_one(UnitGrid)
+        first, shown = units._page()
+        assert first == 0 and 0 < shown < 25 and f"units 1-{shown} of 25" in str(units.border_subtitle)
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+        assert units.selected == shown and f"units {shown + 1}-" in str(units.border_subtitle)
+        await pilot.press("pageup")
+        await pilot.pause()
+        assert units.selected == 0
+        for _ in range(30):
+            await pilot.press("pagedown")
+        assert units.selected == 24  # the last unit, never past it
+
+
+async def test_the_inside_views_follow_training_and_keep_a_gradient_history() -> None:
+    app = tui(small_spec(epochs=3))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("4", "space")
+        await settle(app, pilot)
+        probe = app.main._probe
+        assert probe.epoch == 3 and probe.layer == 1 and probe.units.codes.shape[0] == 25
+        epochs = [epoch for epoch, _ in app.main._gradients]
+        assert epochs[0] == 0 and epochs[-1] == 3 and epochs == sorted(set(epochs))
+        assert len(app.main._gradients[-1][1].norms) == 4
+
+
+async def test_looking_inside_while_training_does_not_change_the_run() -> None:
+    weights = []
+    for keys in (["space"], ["4", "space"]):
+        app = tui(small_spec(epochs=3))
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press(*keys)
+            await settle(app, pilot)
+            weights.append([p.clone() for p, _ in app.main.session.trainer.model.param()])
+    assert all(torch.equal(a, b) for a, b in zip(*weights))
+
+
+async def test_pace_keys_step_through_the_speeds_shown_in_the_status_area() -> None:
+    app = tui()
+    async with app.run_test(size=SIZE) as pilot:
+        assert "max speed (-/+)" in numbers(app)
+        await pilot.press("minus")
+        await pilot.pause()
+        assert "30 epochs/s" in numbers(app) and app.main._period() == 1 / 30
+        for _ in range(8):
+            await pilot.press("minus")
+        await pilot.pause()
+        assert "1 epochs/s" in numbers(app)
+        for _ in range(8):
+            await pilot.press("plus")
+        await pilot.pause()
+        assert "max speed" in numbers(app) and app.main._period() == 0.0
+
+
+async def test_a_slow_pace_still_pauses_at_once() -> None:
+    app = tui(small_spec(epochs=1000))
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(5):
+            await pilot.press("minus")  # 1 epoch per second
+        await pilot.press("space")
+        assert await wait_until(pilot, lambda: app.main.session.trainer.epoch >= 1)
+        await pilot.press("space")
+        await settle(app, pilot)  # the worker's wait for the next epoch ends with the pause
+        assert app.main.state == "paused" and app.main.session.trainer.epoch < 10
+
+
+async def test_l_switches_the_loss_chart_between_log_and_linear() -> None:
+    app = tui()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n")
+        await settle(app, pilot)
+        chart = app.main.query_one(LossChart)
+        assert "log" in str(chart.border_title)
+        await pilot.press("l")
+        await pilot.pause()
+        assert "linear" in str(chart.border_title) and not chart.log_scale
+        await pilot.press("l")
+        await pilot.pause()
+        assert "log" in str(chart.border_title)
+
+
+def components(app) -> list[str]:
+    return [ref["component"].split(":")[-1] for ref in app.main.session.value("layers")]
+
+
+async def toggle(app, pilot, name: str) -> None:
+    box = next(b for b in app.main.query(Checkbox) if b.name == name)
+    box.focus()
+    await pilot.press("space")
+    await settle(app, pilot)
+
+
+async def test_feature_toggles_insert_set_and_remove_the_features_layer_undoably() -> None:
+    app = tui()
+    async with app.run_test(size=SIZE) as pilot:
+        await toggle(app, pilot, "x1_times_x2")
+        layers = app.main.session.value("layers")
+        assert components(app)[:2] == ["InputFeatures", "Linear"] and layers[0]["config"]["x1_times_x2"]
+        assert layers[1]["config"]["in_features"] == 3 and app.main.session.trainer is not None
+        await toggle(app, pilot, "sin_x1")
+        assert app.main.session.value("layers")[1]["config"]["in_features"] == 4
+        await toggle(app, pilot, "sin_x1")
+        await toggle(app, pilot, "x1_times_x2")  # back to x1, x2: the identity, no features layer
+        assert components(app)[0] == "Linear" and app.main.session.value("layers")[0]["config"]["in_features"] == 2
+        await pilot.press("ctrl+z")
+        await settle(app, pilot)
+        assert components(app)[0] == "InputFeatures"
+        assert next(b for b in app.main.query(Checkbox) if b.name == "x1_times_x2").value  # the toggles follow
+
+
+async def test_turning_every_feature_off_is_refused_and_the_network_kept() -> None:
+    app = tui()
+    async with app.run_test(size=SIZE) as pilot:
+        await toggle(app, pilot, "x1")
+        before = app.main.session.value("layers")
+        await toggle(app, pilot, "x2")
+        assert "choose at least one" in status(app)
+        assert app.main.session.value("layers") == before
+        assert next(b for b in app.main.query(Checkbox) if b.name == "x2").value  # put back on
