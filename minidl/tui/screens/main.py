@@ -23,7 +23,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, ListView, TabbedContent, TabPane
+from textual.widgets import Footer, ListView, Static, TabbedContent, TabPane
 from textual.worker import Worker, WorkerCancelled, WorkerFailed, get_current_worker
 
 from minidl.components.modules.input_features import FEATURES
@@ -59,6 +59,7 @@ from minidl.workflow.trainer import EpochMetrics, Trainer
 
 POINT_MODES = {"train": "train points", "test": "test points", "none": "no points"}
 MAX_POINTS = 5000
+INSIDE_HINT = "↑/↓ layer · ←/→ unit · [ ] page\nclick a layer or a unit · l log loss"
 TAB_FOCUS = {"network-tab": "#layers", "training-tab": "#setup", "plugins-tab": "#plugins", "inside-tab": "#inside"}
 STOP_WAIT_SECONDS = 10.0  # how long a rescue waits for the current epoch before saving anyway
 
@@ -108,6 +109,7 @@ class MainScreen(Screen[None]):
                     yield PluginsView(id="plugins")
                 with TabPane("Inside", id="inside-tab"):
                     yield InsidePanel(id="inside")
+                    yield Static(INSIDE_HINT, classes="hint", markup=False)
             with Vertical(id="watch"):
                 yield Metrics(id="metrics")
                 with Horizontal(id="plots"):

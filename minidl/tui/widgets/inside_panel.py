@@ -4,7 +4,8 @@ Gradient norms share one logarithmic scale across layers and time (the header gi
 layer whose gradients vanish sits at the bottom of its sparkline while the others move, and an
 exploding one tops out; a norm of zero is ``·`` and a non-finite one ``!``. The weights are a signed
 colour grid, a column per unit and a row per input (a unit's incoming weights read down its column),
-each stretched by whole cells to fill the room, or sampled when the matrix is larger than the room.
+each stretched by whole cells to fill the width (and at most twice that in height), or sampled when
+the matrix is larger than the room.
 """
 
 from __future__ import annotations
@@ -93,8 +94,9 @@ class InsidePanel(DrawnWidget, can_focus=True):
             f"{units} units >, {inputs} inputs v",
         ]
         pixel_rows = 2 * max(height - 2, 0)
-        pixel_width = units * max(width // units, 1) if units <= width else width
-        pixel_height = inputs * max(pixel_rows // inputs, 1) if inputs <= pixel_rows else pixel_rows
+        across = max(width // units, 1)  # cells per unit; an input's rows stay within twice that (no tall strips)
+        pixel_width = units * across if units <= width else width
+        pixel_height = inputs * max(min(pixel_rows // inputs, 2 * across), 1) if inputs <= pixel_rows else pixel_rows
         pixels = resample(weights.codes.t().tolist(), pixel_width, pixel_height + pixel_height % 2)
         grid = [Strip(cells).crop_extend(0, width, None) for cells in half_blocks(pixels, signed_style)]
         return [*(Strip([Segment(title[:width], DIM)], width) for title in titles), *grid]
