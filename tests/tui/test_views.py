@@ -4,7 +4,7 @@ loss chart's scale. Every test waits on the worker or on a condition, never on t
 from __future__ import annotations
 
 import torch
-from textual.widgets import Checkbox, Static
+from textual.widgets import Checkbox, Input, Label, Select, Static
 
 from minidl.tui.widgets.inside_panel import InsidePanel
 from minidl.tui.widgets.loss_chart import LossChart
@@ -156,3 +156,36 @@ async def test_turning_every_feature_off_is_refused_and_the_network_kept() -> No
         assert "choose at least one" in status(app)
         assert app.main.session.value("layers") == before
         assert next(b for b in app.main.query(Checkbox) if b.name == "x2").value  # put back on
+
+
+async def test_forms_show_each_fields_help_on_a_line_under_it_and_keep_labels_whole() -> None:
+    app = tui()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("2")
+        await pilot.pause()
+        helps = [str(s.render()) for s in app.main.query(".field-help").results(Static)]
+        assert "number of training points" in helps and "learning rate" in helps
+        for label in app.main.query(".field-name").results(Label):
+            assert label.size.width >= len(str(label.render())), str(label.render())
+        await pilot.press("1", "enter")  # the form of layer 0
+        await pilot.pause()
+        assert "width of the input" in [str(s.render()) for s in app.screen.query(".field-help").results(Static)]
+
+
+async def test_the_training_tab_edits_the_data_like_the_playground() -> None:
+    app = tui()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2")
+        picker = app.main.query_one("#pick-dataset")
+        noise = next(i for i in picker.query(Input) if i.name == "label_noise")
+        noise.value = "0.25"
+        assert await wait_until(pilot, lambda: app.main.session.value("dataset")["config"]["label_noise"] == 0.25)
+        noise.value = "0.9"  # out of bounds: refused with the field's message, the data kept
+        assert await wait_until(pilot, lambda: "label_noise: expected float >= 0" in status(app)), status(app)
+        assert app.main.session.value("dataset")["config"]["label_noise"] == 0.25
+        noise.value = "0.1"
+        await pilot.pause()
+        picker.query_one(Select).value = "gaussians"
+        assert await wait_until(pilot, lambda: app.main.session.value("dataset")["component"].endswith("gaussians"))
+        assert "spread" in [i.name for i in app.main.query_one("#pick-dataset").query(Input)]
+        assert app.main.session.trainer is not None and app.main.session.trainer.data.num_features == 2

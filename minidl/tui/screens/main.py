@@ -59,7 +59,7 @@ from minidl.workflow.trainer import EpochMetrics, Trainer
 
 POINT_MODES = {"train": "train points", "test": "test points", "none": "no points"}
 MAX_POINTS = 5000
-INSIDE_HINT = "↑/↓ layer · ←/→ unit · [ ] page\nclick a layer or a unit · l log loss"
+INSIDE_HINT = "↑/↓ layer · ←/→ unit · [ ] page\nclick to choose · l log scale"
 TAB_FOCUS = {"network-tab": "#layers", "training-tab": "#setup", "plugins-tab": "#plugins", "inside-tab": "#inside"}
 STOP_WAIT_SECONDS = 10.0  # how long a rescue waits for the current epoch before saving anyway
 
