@@ -189,3 +189,18 @@ async def test_the_training_tab_edits_the_data_like_the_playground() -> None:
         assert await wait_until(pilot, lambda: app.main.session.value("dataset")["component"].endswith("gaussians"))
         assert "spread" in [i.name for i in app.main.query_one("#pick-dataset").query(Input)]
         assert app.main.session.trainer is not None and app.main.session.trainer.data.num_features == 2
+
+
+async def test_at_80x24_the_progress_percentage_and_the_speed_are_whole() -> None:
+    app = tui(small_spec(epochs=3))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("n")
+        await settle(app, pilot)
+        metrics = app.main.query_one("#metrics")
+        inside = metrics.content_region
+        percentage = app.main.query_one("#percentage")
+        assert str(percentage.render()).strip() == "33%"
+        assert inside.contains_region(percentage.region)
+        numbers_ = app.main.query_one("#numbers", Static)
+        lines = numbers(app).splitlines()
+        assert "max speed (-/+)" in lines[-1] and max(map(len, lines)) <= numbers_.size.width

@@ -33,7 +33,9 @@ class LossChart(DrawnWidget):
 
     def show(self, train: list[float], test: list[float]) -> None:
         self._series = (train, test)
-        self.border_title = f"Loss · {'log' if self._log_drawn() else 'linear'} (l)"
+        title = f"Loss · {'log' if self._log_drawn() else 'linear'} (l)"
+        if self.border_title != title:  # a new title repaints the border: only when it changes
+            self.border_title = title
         self.redraw()
 
     def _log_drawn(self) -> bool:
