@@ -204,3 +204,36 @@ async def test_at_80x24_the_progress_percentage_and_the_speed_are_whole() -> Non
         numbers_ = app.main.query_one("#numbers", Static)
         lines = numbers(app).splitlines()
         assert "max speed (-/+)" in lines[-1] and max(map(len, lines)) <= numbers_.size.width
+
+
+async def test_a_click_chooses_a_layer_in_the_panel_and_a_unit_in_the_grid() -> None:
+    app = tui()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("4")
+        await pilot.pause()
+        await pilot.click(InsidePanel, offset=(2, 1 + 3))  # row 0 is the header: layer 3
+        await pilot.pause()
+        assert app.main._inside_layer == 3 and "layer 3 ReLU" in str(app.main.query_one(UnitGrid).border_title)
+        units = app.main.query_one(UnitGrid)
+        tile, columns, _ = units._layout()
+        assert columns >= 2
+        x = units.gutter.left + units._big() + 2 + (tile + 1) + 1  # inside the second tile
+        await pilot.click(UnitGrid, offset=(x, units.gutter.top + 1))
+        await pilot.pause()
+        assert units.selected == 1
+
+
+async def test_the_palette_runs_the_new_commands() -> None:
+    app = tui()
+    async with app.run_test(size=SIZE) as pilot:
+        for query, check in [
+            ("inside the network", lambda: app.main._inside_shown),
+            ("train slower", lambda: "30 epochs/s" in numbers(app)),
+            ("loss chart", lambda: not app.main.query_one(LossChart).log_scale),
+        ]:
+            await pilot.press("ctrl+p")
+            await pilot.pause()
+            await pilot.press(*query)
+            await pilot.pause(0.2)
+            await pilot.press("down", "enter")
+            assert await wait_until(pilot, check), query
