@@ -26,7 +26,7 @@ async def test_key_4_shows_the_units_of_a_hidden_layer_and_keys_choose_layer_and
         assert units.units == 25 and "layer 1 ReLU" in str(units.border_title)  # the first hidden layer's units
         await pilot.press("down", "right", "right")
         await pilot.pause()
-        assert app.main._inside_layer == 2 and units.selected == 2 and panel.chosen == 2
+        assert app.main.inside.layer == 2 and units.selected == 2 and panel.chosen == 2
         await pilot.press("1")
         await pilot.pause()
         assert app.main.query_one("#plots").display and not units.display
@@ -56,11 +56,11 @@ async def test_the_inside_views_follow_training_and_keep_a_gradient_history() ->
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("4", "space")
         await settle(app, pilot)
-        probe = app.main._probe
+        probe = app.main.inside.current
         assert probe.epoch == 3 and probe.layer == 1 and probe.units.codes.shape[0] == 25
-        epochs = [epoch for epoch, _ in app.main._gradients]
+        epochs = app.main.inside.epochs
         assert epochs[0] == 0 and epochs[-1] == 3 and epochs == sorted(set(epochs))
-        assert len(app.main._gradients[-1][1].norms) == 4
+        assert len(app.main.inside.gradients[-1].norms) == 4
 
 
 async def test_looking_inside_while_training_does_not_change_the_run() -> None:
@@ -213,7 +213,7 @@ async def test_a_click_chooses_a_layer_in_the_panel_and_a_unit_in_the_grid() -> 
         await pilot.pause()
         await pilot.click(InsidePanel, offset=(2, 1 + 3))  # row 0 is the header: layer 3
         await pilot.pause()
-        assert app.main._inside_layer == 3 and "layer 3 ReLU" in str(app.main.query_one(UnitGrid).border_title)
+        assert app.main.inside.layer == 3 and "layer 3 ReLU" in str(app.main.query_one(UnitGrid).border_title)
         units = app.main.query_one(UnitGrid)
         tile, columns, _ = units._layout()
         assert columns >= 2
@@ -227,7 +227,7 @@ async def test_the_palette_runs_the_new_commands() -> None:
     app = tui()
     async with app.run_test(size=SIZE) as pilot:
         for query, check in [
-            ("inside the network", lambda: app.main._inside_shown),
+            ("inside the network", lambda: app.main.inside.shown),
             ("train slower", lambda: "30 epochs/s" in numbers(app)),
             ("loss chart", lambda: not app.main.query_one(LossChart).log_scale),
         ]:

@@ -35,9 +35,10 @@ from minidl.tui.config import TuiConfig
 from minidl.tui.explain import could_not_open, explain
 from minidl.tui.feature_column import features_of, with_features
 from minidl.tui.guard import guarded
+from minidl.tui.inside_state import InsideState
 from minidl.tui.messages import Progress, TrainingStopped
 from minidl.tui.naming import layer_label, short_name
-from minidl.tui.probes import GradientNorms, Probe
+from minidl.tui.probes import Probe
 from minidl.tui.screens.choice import Choice
 from minidl.tui.screens.file_dialog import FileDialog
 from minidl.tui.screens.layer_form import LayerForm
@@ -91,10 +92,7 @@ class MainScreen(Screen[None]):
         self._worker: Worker[None] | None = None
         self._status_source = ""  # the section whose error the status line shows, '' for a note
         self._pace = len(PACES) - 1  # index into PACES: as fast as possible
-        self._inside_layer = 1  # the layer the Inside tab shows (read by the worker: a plain int)
-        self._inside_shown = False
-        self._gradients: list[tuple[int, GradientNorms]] = []  # (epoch, norms) of the current trainer
-        self._probe: Probe | None = None
+        self.inside = InsideState()
         self._saved: Saved | None = self._mark()
 
     def compose(self) -> ComposeResult:
@@ -188,7 +186,7 @@ class MainScreen(Screen[None]):
                 report=lambda metrics, grid, probe: self.post_message(Progress(generation, metrics, grid, probe)),
                 interval=self.config.refresh_interval,
                 grid_side=side,
-                probe_layer=lambda: self._inside_layer if self._inside_shown else None,
+                probe_layer=lambda: self.inside.requested,
                 period=self._period,
                 wait=self._pause.wait,  # returns at once when a pause is asked for
             )
@@ -213,7 +211,7 @@ class MainScreen(Screen[None]):
         self.history.extend(message.metrics)
         if message.grid is not None:
             self._grid = message.grid
-        self._took(message.probe)
+        self.inside.took(message.probe)
         self._refresh_view()
 
     @guarded
@@ -232,7 +230,7 @@ class MainScreen(Screen[None]):
         # the worker drew its grids at the size the map had when it started; the map may have been
         # resized since (the first layout of a large terminal, say): redraw from the final weights
         self._grid = self._boundary(self.query_one(Heatmap).side)
-        self._took(self._probe_now())
+        self.inside.took(self._probe_now())
         self._refresh_view()
 
     # -- changes that replace the trainer, and undoing them -------------------------------------------
@@ -290,9 +288,8 @@ class MainScreen(Screen[None]):
             }
         )
         self._grid = self._boundary(self.query_one(Heatmap).side)
-        self._gradients, self._probe = [], None
-        self._inside_layer = min(self._inside_layer, len(self.session.value("layers")) - 1)
-        self._took(self._probe_now())
+        self.inside.restart(len(self.session.value("layers")))
+        self.inside.took(self._probe_now())
         two_d = trainer is None or trainer.data.num_features == 2
         self.query_one(FeatureToggles).show(features_of(self._layers()), enabled=two_d)
         if trainer is None:
@@ -546,10 +543,10 @@ class MainScreen(Screen[None]):
     @guarded
     def _tab_shown(self, event: TabbedContent.TabActivated) -> None:
         """The Inside tab takes the plots' place with the unit maps; other tabs give it back."""
-        self._inside_shown = event.pane.id == "inside-tab"
-        self.set_class(self._inside_shown, "-inside")
-        if self._inside_shown and not self.running:
-            self._took(self._probe_now())
+        self.inside.shown = event.pane.id == "inside-tab"
+        self.set_class(self.inside.shown, "-inside")
+        if self.inside.shown and not self.running:
+            self.inside.took(self._probe_now())
         self._refresh_view()
 
     @guarded
@@ -572,7 +569,7 @@ class MainScreen(Screen[None]):
     # -- inside the network --------------------------------------------------------------------------
     @guarded
     def action_inside_layer(self, step: int) -> None:
-        self._choose_layer(self._inside_layer + step)
+        self._choose_layer(self.inside.layer + step)
 
     @on(InsidePanel.Chosen)
     @guarded
@@ -581,9 +578,9 @@ class MainScreen(Screen[None]):
 
     def _choose_layer(self, layer: int) -> None:
         """Show ``layer`` inside (the worker probes it from its next report on)."""
-        self._inside_layer = min(max(layer, 0), len(self.session.value("layers")) - 1)
+        self.inside.choose(layer, len(self.session.value("layers")))
         if not self.running:
-            self._took(self._probe_now())
+            self.inside.took(self._probe_now())
         self._refresh_view()
 
     @guarded
@@ -597,27 +594,15 @@ class MainScreen(Screen[None]):
     def _probe_now(self) -> Probe | None:
         """The inside views' data from the UI thread (nothing trains), or None with the reason on screen."""
         try:
-            return inside_probe(self.session, self._inside_layer if self._inside_shown else None)
+            return inside_probe(self.session, self.inside.requested)
         except Exception as error:  # a plugin layer's forward may raise anything
             self._say(f"cannot look inside: {explain(error)}", error=True)
             return None
 
-    def _took(self, probe: Probe | None) -> None:
-        """Keep a probe: its gradient norms join the history (once per epoch), its maps replace the shown ones."""
-        if probe is None:
-            return
-        if not self._gradients or self._gradients[-1][0] < probe.epoch:
-            self._gradients.append((probe.epoch, probe.gradients))
-        if probe.layer is not None or self._probe is None:
-            self._probe = probe
-
     def _show_inside(self) -> None:
-        refs = self.session.value("layers")
-        probe, layer = self._probe, self._inside_layer
-        shown = probe if probe is not None and probe.layer == layer else None
-        history = [norms for _, norms in self._gradients]
+        refs, layer, shown = self.session.value("layers"), self.inside.layer, self.inside.current
         names = [short_name("module", ref["component"]) for ref in refs]
-        self.query_one(InsidePanel).show(names, layer, history, None if shown is None else shown.weights)
+        self.query_one(InsidePanel).show(names, layer, self.inside.gradients, None if shown is None else shown.weights)
         units = self.query_one(UnitGrid)
         units.border_title = f"Inside: layer {layer} {layer_label(refs[layer])}" if refs else "Inside"
         trainer = self.session.trainer
@@ -659,7 +644,7 @@ class MainScreen(Screen[None]):
         pace = pace_label(PACES[self._pace])
         epochs = self.session.value("epochs")
         self.query_one(Metrics).show(last, len(self.history), epochs, lr, self.config.show_timing, pace)
-        if self._inside_shown:
+        if self.inside.shown:
             self._show_inside()
         self.query_one(LossChart).show([m.train_loss for m in self.history], [m.test_loss for m in self.history])
         heatmap = self.query_one(Heatmap)
