@@ -4,6 +4,7 @@ loss chart's scale. Every test waits on the worker or on a condition, never on t
 from __future__ import annotations
 
 import torch
+from rich.segment import Segment
 from textual.widgets import Checkbox, Input, Label, Select, Static
 
 from minidl.tui.widgets.inside_panel import InsidePanel
@@ -237,3 +238,15 @@ async def test_the_palette_runs_the_new_commands() -> None:
             await pilot.pause(0.2)
             await pilot.press("down", "enter")
             assert await wait_until(pilot, check), query
+
+
+async def test_every_line_of_the_inside_panel_fills_its_width() -> None:
+    """Seen in tmux: after moving to a layer without weights, the old title's tail stayed on screen."""
+    app = tui()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("4", "up")  # layer 0: no weights feed it
+        await pilot.pause()
+        panel = app.main.query_one(InsidePanel)
+        width = panel.content_size.width
+        for y in range(panel.content_size.height):
+            assert Segment.get_line_length(list(panel.render_line(y))) == width, y

@@ -44,6 +44,11 @@ class DrawnWidget(Widget):
         return [middle if y == height // 2 else Strip.blank(width) for y in range(height)]
 
 
+def text_line(text: str, width: int, style: Style | None = None) -> Strip:
+    """One line of ``text``, cut or padded to exactly ``width`` cells (a shorter strip would leave old cells)."""
+    return Strip([Segment(text[:width].ljust(width), style)], width)
+
+
 def resample(grid: Pixels, width: int, height: int) -> Pixels:
     """``grid`` scaled to ``width x height`` pixels by nearest neighbour (any size to any size)."""
     rows, columns = len(grid), len(grid[0]) if grid else 0

@@ -22,7 +22,7 @@ from textual.strip import Strip
 
 from minidl.tui.commands import INSIDE_COMMANDS
 from minidl.tui.probes import GradientNorms, LayerWeights
-from minidl.tui.widgets.drawing import DrawnWidget, half_blocks, resample
+from minidl.tui.widgets.drawing import DrawnWidget, half_blocks, resample, text_line
 from minidl.tui.widgets.signed_colours import signed_style
 
 BARS = "▁▂▃▄▅▆▇█"
@@ -68,7 +68,7 @@ class InsidePanel(DrawnWidget, can_focus=True):
         series = [self._series(i, spark_width) for i in range(len(self.labels))]
         low, high = _log_range([v for values in series for v in values])
         scale = "" if low is None else f" {10**low:.0e}..{10**high:.0e}"
-        lines = [Strip([Segment(f"{'layer':<{name_width}}|grad| log{scale}"[:width], DIM)], width)]
+        lines = [text_line(f"{'layer':<{name_width}}|grad| log{scale}", width, DIM)]
         for i, (label, values) in enumerate(zip(self.labels, series)):
             name = f"{'▸' if i == self.chosen else ' '}{i:>2} {label}"[:name_width].ljust(name_width)
             last = _number(values[-1]) if values else "-"
@@ -87,7 +87,7 @@ class InsidePanel(DrawnWidget, can_focus=True):
     def _weight_lines(self, width: int, height: int) -> list[Strip]:
         weights = self._weights
         if weights is None:
-            return [Strip([Segment(f"layer {self.chosen}: no weights feed it"[:width], DIM)], width)]
+            return [text_line(f"layer {self.chosen}: no weights feed it", width, DIM)]
         units, inputs = weights.codes.shape
         titles = [
             f"weights into layer {weights.layer}, |w| <= {weights.scale:.2g}",
@@ -99,7 +99,7 @@ class InsidePanel(DrawnWidget, can_focus=True):
         pixel_height = inputs * max(min(pixel_rows // inputs, 2 * across), 1) if inputs <= pixel_rows else pixel_rows
         pixels = resample(weights.codes.t().tolist(), pixel_width, pixel_height + pixel_height % 2)
         grid = [Strip(cells).crop_extend(0, width, None) for cells in half_blocks(pixels, signed_style)]
-        return [*(Strip([Segment(title[:width], DIM)], width) for title in titles), *grid]
+        return [*(text_line(title, width, DIM) for title in titles), *grid]
 
 
 def _log_range(values: list[float]) -> tuple[float | None, float]:
