@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from rich.segment import Segment
 from rich.style import Style
-from textual.events import Click
+from textual.events import Click, Resize
 from textual.strip import Strip
 
 from minidl.tui.probes import UnitMaps
@@ -65,7 +65,7 @@ class UnitGrid(DrawnWidget):
             else ""
         )
 
-    def on_resize(self, event: object) -> None:  # runs after DrawnWidget's handler: the page size changed
+    def on_resize(self, event: Resize) -> None:  # runs after DrawnWidget's handler: the page size changed
         self._caption()
 
     # -- layout: the enlarged unit on the left, then tiles of `tile` pixels, `columns x rows` of them ---------
