@@ -7,9 +7,8 @@ grid the worker already computes per report. The gradient probe's cost is also g
 view that would record it after every epoch.
 
 Part 2, in the app: the headless-speed benchmark (benchmarks/bench_tui.py: the real app, worker thread
-and rendering) with the worker also computing ``probe`` at every report, against the same app without
-it and the plain loop, rounds interleaved. The views themselves are not written yet, so this measures
-the computation, not the drawing.
+and rendering), whose worker probes the gradient norms at every report, against the same app with the
+probe switched off and the plain loop, rounds interleaved.
 
     python benchmarks/bench_probes.py [--threads 1] [--repeats 200] [--rounds 3] [--skip-app]
 """
@@ -80,42 +79,37 @@ def per_report(width: int, repeats: int) -> None:
 
 
 def in_app(rounds: int, epochs: int, size: tuple[int, int]) -> None:
-    """Epochs/s of the plain loop, the app, and the app whose worker also probes at every report."""
-    original = worker_loop.boundary_grid
-
+    """Epochs/s of the plain loop, the app as it is (a probe per report), and the app without probes."""
+    original = worker_loop.inside_probe
     spent: list[float] = []  # seconds of each probe the workers ran
 
-    def grid_and_probe(session, side):  # what a worker that feeds the inside views would compute per report
+    def timed_probe(session, layer):
         start = time.perf_counter()
-        probe(session.trainer, len(session.trainer.model) - 2, THUMBNAIL)
-        spent.append(time.perf_counter() - start)
-        return original(session, side)
+        try:
+            return original(session, layer)
+        finally:
+            spent.append(time.perf_counter() - start)
 
-    threads = torch.get_num_threads()
-    plains, apps, probed = [], [], []
-
-    def app_with_probes() -> float:
-        worker_loop.boundary_grid = grid_and_probe
+    def app(probing: bool) -> float:
+        worker_loop.inside_probe = timed_probe if probing else (lambda session, layer: None)
         try:
             return asyncio.run(in_tui(epochs, size))
         finally:
-            worker_loop.boundary_grid = original
+            worker_loop.inside_probe = original
 
+    threads = torch.get_num_threads()
+    plains, bare, probed = [], [], []
     for round_ in range(rounds):
         torch.set_num_threads(threads)  # the app may lower it for its run
         plains.append(plain(epochs))
-        if round_ % 2:  # alternate which app runs first, so neither always follows the plain loop
-            probed.append(app_with_probes())
-            apps.append(asyncio.run(in_tui(epochs, size)))
-        else:
-            apps.append(asyncio.run(in_tui(epochs, size)))
-            probed.append(app_with_probes())
-    p, a, q = (statistics.median(v) for v in (plains, apps, probed))
+        for probing in (True, False) if round_ % 2 else (False, True):  # neither always follows the plain loop
+            (probed if probing else bare).append(app(probing))
+    p, a, q = (statistics.median(v) for v in (plains, bare, probed))
     print(f"\nin the app: default recipe, {epochs} epochs x {rounds} rounds, app at {size[0]}x{size[1]}")
     print(f"  plain loop            {p:7.2f} epochs/s   (rounds: {', '.join(f'{v:.1f}' for v in plains)})")
-    print(f"  app                   {a:7.2f} epochs/s   (rounds: {', '.join(f'{v:.1f}' for v in apps)})")
-    print(f"  app + probe/report    {q:7.2f} epochs/s   (rounds: {', '.join(f'{v:.1f}' for v in probed)})")
-    print(f"  ratios: app/plain {a / p:.2f}, app+probe/plain {q / p:.2f}, app+probe/app {q / a:.2f}")
+    print(f"  app without probes    {a:7.2f} epochs/s   (rounds: {', '.join(f'{v:.1f}' for v in bare)})")
+    print(f"  app (probe/report)    {q:7.2f} epochs/s   (rounds: {', '.join(f'{v:.1f}' for v in probed)})")
+    print(f"  ratios: app/plain {q / p:.2f}, without probes/plain {a / p:.2f}, app/without probes {q / a:.2f}")
     share = sum(spent) / sum(epochs / v for v in probed)
     print(
         f"  the probes themselves: {len(spent) / rounds:.0f} per run, median {statistics.median(spent) * 1e3:.2f} ms, "

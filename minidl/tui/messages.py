@@ -5,17 +5,22 @@ from __future__ import annotations
 import torch
 from textual.message import Message
 
+from minidl.tui.probes import Probe
 from minidl.workflow.trainer import EpochMetrics
 
 
 class Progress(Message):
-    """Epochs finished since the last report (frozen dataclasses of floats) and a fresh boundary grid."""
+    """Epochs finished since the last report (frozen dataclasses of floats), a fresh boundary grid and a probe of
+    the inside views (new tensors and floats)."""
 
-    def __init__(self, generation: int, metrics: tuple[EpochMetrics, ...], grid: torch.Tensor | None) -> None:
+    def __init__(
+        self, generation: int, metrics: tuple[EpochMetrics, ...], grid: torch.Tensor | None, probe: Probe | None
+    ) -> None:
         super().__init__()
         self.generation = generation
         self.metrics = metrics
         self.grid = grid
+        self.probe = probe
 
 
 class TrainingStopped(Message):

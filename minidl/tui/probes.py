@@ -66,9 +66,11 @@ class GradientNorms:
 
 @dataclass(frozen=True)
 class Probe:
-    """What the inside views show after ``epoch``: gradient norms always; maps and weights of a selected layer."""
+    """What the inside views show after ``epoch``: gradient norms always; maps and weights of the selected ``layer``
+    (None: none was selected)."""
 
     epoch: int
+    layer: int | None
     gradients: GradientNorms
     units: UnitMaps | None
     weights: LayerWeights | None
@@ -87,7 +89,7 @@ def probe(trainer: Trainer, layer: int | None, side: int, points: int = GRADIENT
         if data.num_features == 2:
             units = unit_maps(model, layer, side, view_box(data.train_x))
         weights = layer_weights(model, layer)
-    return Probe(trainer.epoch, gradients, units, weights)
+    return Probe(trainer.epoch, layer, gradients, units, weights)
 
 
 def unit_maps(model: Sequential, layer: int, side: int, box: Box = UNIT) -> UnitMaps:

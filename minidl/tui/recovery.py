@@ -1,14 +1,14 @@
 """Where the app keeps the user's network when it has to stop unexpectedly, and how it finds it again.
 
-Each rescue is its own file (``recovered-<date>-<time>-<pid>.minidl``), so a second crash never
-replaces the first one's work; ``minidl-tui --recover`` and the next start offer the newest.
-No Textual here: the app decides when, this module only where and how.
+Each rescue is its own file (``recovered-<date>-<time to the microsecond>-<pid>.minidl``), so a second
+rescue never replaces the first one's work, even within the same second; ``minidl-tui --recover`` and
+the next start offer the newest. No Textual here: the app decides when, this module only where and how.
 """
 
 from __future__ import annotations
 
 import os
-import time
+from datetime import datetime
 from pathlib import Path
 
 from minidl.tui.session import Session
@@ -28,7 +28,7 @@ def default_folder() -> Path:
 def write(session: Session, folder: Path) -> Path:
     """Save the session (a checkpoint when it has a trainer, else its spec) under a new name in ``folder``."""
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"recovered-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.minidl"
+    path = folder / f"recovered-{datetime.now():%Y%m%d-%H%M%S.%f}-{os.getpid()}.minidl"
     session.save(path, "checkpoint" if session.trainer is not None else "spec")
     return path
 

@@ -1,10 +1,12 @@
 """A monkey at the keyboard: random keys from the app's bindings, navigation keys and printable characters.
 
-Whatever it presses, the app never ends by itself, never shows a traceback, and no action fails (a
-failure would be shown by ``show_failure``; here it would mean a bug). It runs on the default network and
-on one with a plugin layer that raises while training. The suite presses 2 x 1,000 keys (a few
-seconds each); ``pytest -m long tests/tui/test_monkey.py`` presses 5 x 4,000 more per network, by hand.
-ctrl+q and the palette are left out: quitting through them is the user's choice, not the app's.
+The actions are every key of the command table (the Inside tab's, the pace's and the log scale's
+included), sent with the character a terminal would send. Whatever it presses, the app never ends by
+itself, never shows a traceback, and no action fails (a failure would be shown by ``show_failure``;
+here it would mean a bug). It runs on the default network and on one with a plugin layer that raises
+while training. The suite presses 2 x 1,000 keys (a few seconds each); ``pytest -m long
+tests/tui/test_monkey.py`` presses 5 x 4,000 more per network, by hand. ctrl+q and the palette are left
+out: quitting through them is the user's choice, not the app's.
 """
 
 from __future__ import annotations
@@ -23,7 +25,14 @@ from tests.tui.plugins import exploding_layer, install_exploding
 NAVIGATION = ["tab", "shift+tab", "enter", "escape", "up", "down", "left", "right", "home", "end", "backspace"]
 ACTIONS = sorted({key for c in COMMANDS for key in c.key.split(",")} - {"ctrl+q"}) + NAVIGATION
 PRINTABLE = list(string.ascii_letters + string.digits + string.punctuation + " ")
-CHARACTERS = {"tab": "\t", "enter": "\r", "escape": "\x1b", "backspace": "\x08", "space": " "}
+CHARACTERS = {
+    "tab": "\t",
+    "enter": "\r",
+    "escape": "\x1b",
+    "backspace": "\x08",
+    "space": " ",
+    **{"minus": "-", "plus": "+", "equals_sign": "=", "left_square_bracket": "[", "right_square_bracket": "]"},
+}
 BURST = 8  # keys sent before waiting for the app to settle: a fast typist, and 8x fewer waits than Pilot.press
 
 

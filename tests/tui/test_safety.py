@@ -172,6 +172,13 @@ async def test_a_rescued_network_can_wait_or_be_discarded(recovery_folder, answe
         assert app.main.session.trainer is not None and rescued.exists() == kept
 
 
+def test_two_rescues_within_one_second_are_two_files_and_the_newest_is_offered(recovery_folder) -> None:
+    """Seen in the suite: a rescue written in the same second as the file it reopened replaced that file."""
+    first = recovery.write(Session(small_spec()), recovery_folder)
+    second = recovery.write(Session(small_spec()), recovery_folder)
+    assert first != second and first.exists() and recovery.newest(recovery_folder) == second
+
+
 async def test_recover_opens_the_rescued_network_and_a_signal_rescues_it(recovery_folder) -> None:
     session = Session(small_spec(epochs=4))
     session.trainer.run_epoch()

@@ -1,5 +1,6 @@
-"""Screenshots of the main screen after a fixed, seeded run (no timings on screen: TEST_CONFIG), and of
-the views that keep work safe: the Plugins tab, the file browser, the layer picker, a question.
+"""Screenshots of the main screen after a fixed, seeded run (no timings on screen: TEST_CONFIG), of the
+Inside tab, and of the views that keep work safe: the Plugins tab, the file browser, the layer picker,
+a question.
 
 Update after an intended change with ``pytest tests/tui/test_snapshots.py --snapshot-update`` and
 look at the report before committing the new SVGs.
@@ -8,11 +9,14 @@ look at the report before committing the new SVGs.
 from __future__ import annotations
 
 import warnings
+from dataclasses import replace
 
 import pytest
 from textual.pilot import Pilot
 
 from minidl import registry
+from minidl.tui.app import make_app
+from minidl.tui.config import TEST_CONFIG
 from minidl.tui.session import Session
 from tests.registry import fake_plugins as fp
 from tests.tui.conftest import small_spec, tui
@@ -34,6 +38,15 @@ def test_main_screen_80x24(snap_compare) -> None:
 def test_main_screen_large(snap_compare) -> None:
     """A large terminal: wider editor, a big square boundary map, a wide loss chart."""
     assert snap_compare(tui(small_spec(epochs=5)), terminal_size=(160, 48), run_before=train_to_the_end)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_inside_tab(snap_compare, size) -> None:
+    """After 5 seeded epochs: the first hidden layer's unit maps (paged at 80x24), the weights into it, and
+    every layer's gradient norms (one report at the end: the refresh interval outlasts the run)."""
+    config = replace(TEST_CONFIG, refresh_interval=3600.0)
+    app = make_app(spec=small_spec(epochs=5), config=config)
+    assert snap_compare(app, terminal_size=SIZES[size], run_before=train_to_the_end, press=["4", "right"])
 
 
 @pytest.mark.parametrize("size", SIZES)

@@ -1,10 +1,10 @@
 """The main screen: edit the network and training setup on the left, watch it learn on the right.
 
 This screen owns the :class:`Session` and the training worker. The worker thread runs
-``run_training`` and talks back only through :mod:`minidl.tui.messages` (copies of metrics and of the
-boundary grid, at most about ten a second). Edits that need fresh weights pause the worker, wait
-for it, and rebuild; every message carries the generation of the trainer it came from, so a report
-from before a rebuild is dropped.
+``run_training`` and talks back only through :mod:`minidl.tui.messages` (copies of metrics, of the
+boundary grid and of the inside views' probe, at most about ten a second). Edits that need fresh
+weights pause the worker, wait for it, and rebuild; every message carries the generation of the
+trainer it came from, so a report from before a rebuild is dropped.
 
 Nothing the user made is lost here: every change that replaces the trainer (a layer edit, a reset,
 a setup change that rebuilds, an opened file) is recorded first and can be undone with its weights
@@ -23,36 +23,45 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, ListView, TabbedContent, TabPane
+from textual.widgets import Footer, ListView, Static, TabbedContent, TabPane
 from textual.worker import Worker, WorkerCancelled, WorkerFailed, get_current_worker
 
+from minidl.components.modules.input_features import FEATURES
 from minidl.core.errors import MinidlError
 from minidl.tui import recovery
 from minidl.tui.boundary import sample_points, view_box
 from minidl.tui.commands import BINDINGS
 from minidl.tui.config import TuiConfig
 from minidl.tui.explain import could_not_open, explain
+from minidl.tui.feature_column import features_of, with_features
 from minidl.tui.guard import guarded
+from minidl.tui.inside_state import InsideState
 from minidl.tui.messages import Progress, TrainingStopped
-from minidl.tui.naming import layer_label
+from minidl.tui.naming import layer_label, short_name
+from minidl.tui.probes import Probe
 from minidl.tui.screens.choice import Choice
 from minidl.tui.screens.file_dialog import FileDialog
 from minidl.tui.screens.layer_form import LayerForm
 from minidl.tui.screens.layer_picker import LayerPicker
 from minidl.tui.session import Session, Snapshot
-from minidl.tui.training import Outcome, boundary_grid, run_training
+from minidl.tui.training import PACES, Outcome, boundary_grid, inside_probe, pace_label, run_training
 from minidl.tui.undo import UndoHistory
+from minidl.tui.widgets.feature_toggles import FeatureToggles
 from minidl.tui.widgets.heatmap import Heatmap
+from minidl.tui.widgets.inside_panel import InsidePanel
 from minidl.tui.widgets.loss_chart import LossChart
 from minidl.tui.widgets.metrics import Metrics
 from minidl.tui.widgets.network_editor import NetworkEditor
 from minidl.tui.widgets.plugins_view import PluginsView
 from minidl.tui.widgets.training_setup import TrainingSetup
+from minidl.tui.widgets.unit_grid import UnitGrid
 from minidl.workflow.spec import copy_spec
 from minidl.workflow.trainer import EpochMetrics, Trainer
 
 POINT_MODES = {"train": "train points", "test": "test points", "none": "no points"}
 MAX_POINTS = 5000
+INSIDE_HINT = "↑/↓ layer · ←/→ unit · [ ] page\nclick to choose · l log scale"
+TAB_FOCUS = {"network-tab": "#layers", "training-tab": "#setup", "plugins-tab": "#plugins", "inside-tab": "#inside"}
 STOP_WAIT_SECONDS = 10.0  # how long a rescue waits for the current epoch before saving anyway
 
 Moment = tuple[Snapshot, str]  # what undo puts back: the session's spec and trainer, and the save path
@@ -82,29 +91,35 @@ class MainScreen(Screen[None]):
         self._idle.set()
         self._worker: Worker[None] | None = None
         self._status_source = ""  # the section whose error the status line shows, '' for a note
+        self._pace = len(PACES) - 1  # index into PACES: as fast as possible
+        self.inside = InsideState()
         self._saved: Saved | None = self._mark()
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="body"):
             with TabbedContent(id="editor"):
                 with TabPane("Network", id="network-tab"):
+                    yield FeatureToggles(id="features")
                     yield NetworkEditor(self.session.value("layers"), id="network")
                 with TabPane("Training", id="training-tab"):
                     yield TrainingSetup(self.session.spec, id="setup")
                 with TabPane("Plugins", id="plugins-tab"):
                     yield PluginsView(id="plugins")
+                with TabPane("Inside", id="inside-tab"):
+                    yield InsidePanel(id="inside")
+                    yield Static(INSIDE_HINT, classes="hint", markup=False)
             with Vertical(id="watch"):
                 yield Metrics(id="metrics")
                 with Horizontal(id="plots"):
                     yield Heatmap(id="heatmap")
                     yield LossChart(id="chart")
+                yield UnitGrid(id="units")
         yield Footer(compact=True, show_command_palette=False)  # ^p is in the editor's hint: 80 columns fit every key
 
     def on_mount(self) -> None:
         placement = self.session.placement
         self.query_one("#metrics").border_title = f"Training on {placement}" if placement else "Training"
-        chart = self.query_one("#chart")
-        chart.border_title, chart.border_subtitle = "Loss", "[#5fafff]━ train[/] [#ffaf5f]━ test[/]"
+        self.query_one("#chart").border_subtitle = "[#5fafff]━ train[/] [#ffaf5f]━ test[/]"
         self.query_one(ListView).focus()
         self._after_rebuild()
         if self._notice:
@@ -169,9 +184,12 @@ class MainScreen(Screen[None]):
                 self.session,
                 epochs=epochs,
                 should_stop=lambda: worker.is_cancelled or self._pause.is_set(),
-                report=lambda metrics, grid: self.post_message(Progress(generation, metrics, grid)),
+                report=lambda metrics, grid, probe: self.post_message(Progress(generation, metrics, grid, probe)),
                 interval=self.config.refresh_interval,
                 grid_side=side,
+                probe_layer=lambda: self.inside.requested,
+                period=self._period,
+                wait=self._pause.wait,  # returns at once when a pause is asked for
             )
         except Exception as error:  # run_training reports the trainer's failures; this is for its own
             outcome = Outcome("failed", explain(error))
@@ -194,6 +212,7 @@ class MainScreen(Screen[None]):
         self.history.extend(message.metrics)
         if message.grid is not None:
             self._grid = message.grid
+        self.inside.took(message.probe)
         self._refresh_view()
 
     @guarded
@@ -212,6 +231,7 @@ class MainScreen(Screen[None]):
         # the worker drew its grids at the size the map had when it started; the map may have been
         # resized since (the first layout of a large terminal, say): redraw from the final weights
         self._grid = self._boundary(self.query_one(Heatmap).side)
+        self.inside.took(self._probe_now())
         self._refresh_view()
 
     # -- changes that replace the trainer, and undoing them -------------------------------------------
@@ -269,6 +289,10 @@ class MainScreen(Screen[None]):
             }
         )
         self._grid = self._boundary(self.query_one(Heatmap).side)
+        self.inside.restart(len(self.session.value("layers")))
+        self.inside.took(self._probe_now())
+        two_d = trainer is None or trainer.data.num_features == 2
+        self.query_one(FeatureToggles).show(features_of(self._layers()), enabled=two_d)
         if trainer is None:
             self._set_state("invalid")
             self._say(f"cannot build this network: {self.session.error}", error=True)
@@ -324,6 +348,19 @@ class MainScreen(Screen[None]):
     def _show_network(self) -> None:
         """Layer commands from the palette act on the Network tab's selection: show it."""
         self.query_one("#editor", TabbedContent).active = "network-tab"
+
+    @on(FeatureToggles.Changed)
+    @guarded
+    async def _features_toggled(self, event: FeatureToggles.Changed) -> None:
+        """The feature column edits the first layer (undoable like every network edit)."""
+        try:
+            layers = with_features(self._layers(), event.switches)
+        except MinidlError as error:
+            self.query_one(FeatureToggles).show(features_of(self._layers()))
+            self._say(str(error), error=True)
+            return
+        on = ", ".join(f.label for f in FEATURES if event.switches.get(f.name))
+        await self._set_layers(layers, self.query_one(NetworkEditor).index, f"input features {on}")
 
     @guarded
     def action_add_layer(self) -> None:
@@ -501,8 +538,83 @@ class MainScreen(Screen[None]):
     def action_show_tab(self, tab: str) -> None:
         """Show a tab of the editor and put the focus in it."""
         self.query_one("#editor", TabbedContent).active = tab
-        target = {"network-tab": "#layers", "training-tab": "#setup", "plugins-tab": "#plugins"}[tab]
-        self.query_one(target).focus()
+        self.query_one(TAB_FOCUS[tab]).focus()
+
+    @on(TabbedContent.TabActivated)
+    @guarded
+    def _tab_shown(self, event: TabbedContent.TabActivated) -> None:
+        """The Inside tab takes the plots' place with the unit maps; other tabs give it back."""
+        self.inside.shown = event.pane.id == "inside-tab"
+        self.set_class(self.inside.shown, "-inside")
+        if self.inside.shown and not self.running:
+            self.inside.took(self._probe_now())
+        self._refresh_view()
+
+    @guarded
+    def action_pace(self, step: int) -> None:
+        """Step through the speed settings (PACES); a running worker takes the new pace before its next epoch."""
+        self._pace = min(max(self._pace + step, 0), len(PACES) - 1)
+        self._refresh_view()
+
+    def _period(self) -> float:
+        """Seconds from one epoch's start to the next at the chosen pace (0: no wait); read by the worker."""
+        rate = PACES[self._pace]
+        return 0.0 if rate is None else 1.0 / rate
+
+    @guarded
+    def action_toggle_log_scale(self) -> None:
+        chart = self.query_one(LossChart)
+        chart.log_scale = not chart.log_scale
+        self._refresh_view()
+
+    # -- inside the network --------------------------------------------------------------------------
+    @guarded
+    def action_inside_layer(self, step: int) -> None:
+        self._choose_layer(self.inside.layer + step)
+
+    @on(InsidePanel.Chosen)
+    @guarded
+    def _layer_clicked(self, event: InsidePanel.Chosen) -> None:
+        self._choose_layer(event.layer)
+
+    def _choose_layer(self, layer: int) -> None:
+        """Show ``layer`` inside (the worker probes it from its next report on)."""
+        self.inside.choose(layer, len(self.session.value("layers")))
+        if not self.running:
+            self.inside.took(self._probe_now())
+        self._refresh_view()
+
+    @guarded
+    def action_inside_unit(self, step: int) -> None:
+        self.query_one(UnitGrid).move(step)
+
+    @guarded
+    def action_inside_page(self, step: int) -> None:
+        self.query_one(UnitGrid).page(step)
+
+    def _probe_now(self) -> Probe | None:
+        """The inside views' data from the UI thread (nothing trains), or None with the reason on screen."""
+        try:
+            return inside_probe(self.session, self.inside.requested)
+        except Exception as error:  # a plugin layer's forward may raise anything
+            self._say(f"cannot look inside: {explain(error)}", error=True)
+            return None
+
+    def _show_inside(self) -> None:
+        refs, layer, shown = self.session.value("layers"), self.inside.layer, self.inside.current
+        names = [short_name("module", ref["component"]) for ref in refs]
+        self.query_one(InsidePanel).show(names, layer, self.inside.gradients, None if shown is None else shown.weights)
+        units = self.query_one(UnitGrid)
+        units.border_title = f"Inside: layer {layer} {layer_label(refs[layer])}" if refs else "Inside"
+        trainer = self.session.trainer
+        note = (
+            f"cannot build this network: {self.session.error}"
+            if trainer is None
+            else "unit maps need 2 input features"
+            if trainer.data.num_features != 2
+            else "..."
+        )
+        units.show(None if shown is None else shown.units, note)
 
     @guarded
     def on_heatmap_resized(self, message: Heatmap.Resized) -> None:
@@ -530,7 +642,11 @@ class MainScreen(Screen[None]):
         trainer = self.session.trainer
         last = self.history[-1] if self.history else None
         lr = None if trainer is None else (last.lr if self.running and last else trainer.optimizer.lr)
-        self.query_one(Metrics).show(last, len(self.history), self.session.value("epochs"), lr, self.config.show_timing)
+        pace = pace_label(PACES[self._pace])
+        epochs = self.session.value("epochs")
+        self.query_one(Metrics).show(last, len(self.history), epochs, lr, self.config.show_timing, pace)
+        if self.inside.shown:
+            self._show_inside()
         self.query_one(LossChart).show([m.train_loss for m in self.history], [m.test_loss for m in self.history])
         heatmap = self.query_one(Heatmap)
         heatmap.border_title = "Boundary"

@@ -1,8 +1,9 @@
 """A form built from a component's declared fields: one editor per field, each value checked as it is typed.
 
 Nothing here knows any particular component: the editor follows the field's declaration (a Select for
-choices, a Checkbox for a bool, an Input otherwise), the check is the field's own ``validate``, and the
-error shown inline is its message. So a plugin's new layer gets a working form with no TUI change.
+choices, a Checkbox for a bool, an Input otherwise), the check is the field's own ``validate``, the
+error shown inline is its message, and the field's ``help`` is the line under it (the tooltip adds
+what is expected). So a plugin's new layer gets a working, explained form with no TUI change.
 """
 
 from __future__ import annotations
@@ -72,6 +73,8 @@ class FieldsForm(Widget):
                 label.styles.width = width
                 yield label
                 yield self._editor(field)
+            if field.help:
+                yield Static(field.help, classes="field-help", markup=False)
             error = Static("", classes="field-error", name=field.name, markup=False)
             error.styles.padding = (0, 0, 0, width)
             yield error

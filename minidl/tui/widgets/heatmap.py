@@ -8,7 +8,6 @@ so pixels are square. Colours come from a fixed palette (class colour by quantis
 from __future__ import annotations
 
 import functools
-import itertools
 
 import torch
 from rich.color import Color
@@ -20,7 +19,7 @@ from textual.message import Message
 from textual.strip import Strip
 
 from minidl.tui.boundary import LEVELS
-from minidl.tui.widgets.drawing import DrawnWidget
+from minidl.tui.widgets.drawing import DrawnWidget, half_blocks, resample
 
 CLASS_RGB = ((245, 147, 34), (8, 119, 189), (80, 180, 90), (170, 90, 200), (220, 70, 70), (230, 210, 60))
 NEUTRAL_RGB = (58, 58, 58)
@@ -87,21 +86,15 @@ class Heatmap(DrawnWidget):
         side = self.side
         if self._grid is None or side == 0 or self.note:
             return self.centred_text(self.note)
-        pixels = self._pixels(side)
         left, top = (width - side) // 2, (height - side // 2) // 2
         lines = [Strip.blank(width) for _ in range(top)]
-        for row in range(side // 2):
-            cells = list(zip(pixels[2 * row], pixels[2 * row + 1]))
-            runs = [Segment("▀" * len(list(group)), cell_style(*pair)) for pair, group in itertools.groupby(cells)]
+        for runs in half_blocks(self._pixels(side), cell_style):
             lines.append(Strip([Segment(" " * left), *runs, Segment(" " * (width - left - side))], width))
         return lines + [Strip.blank(width) for _ in range(height - len(lines))]
 
     def _pixels(self, side: int) -> list[list[int]]:
         """Colour keys (see :func:`colour`) of every pixel: the grid resampled to ``side``, points on top."""
-        grid = self._grid or [[0]]
-        n = len(grid)
-        columns = [x * n // side for x in range(side)]
-        rows = [[source[c] for c in columns] for source in (grid[y * n // side] for y in range(side))]
+        rows = resample(self._grid or [[0]], side, side)
         for px, py, label in self._points[: side * side // POINT_SHARE]:
             rows[min(int((1.0 - py) * side), side - 1)][min(int(px * side), side - 1)] = -label - 1
         return rows

@@ -1,7 +1,8 @@
 """Train and test loss per epoch, drawn with braille dots (2x4 per cell).
 
-The y axis is logarithmic when every loss is positive (a loss falls by orders of magnitude; on a
-linear axis the first epochs would flatten the rest), scaled to the data, labelled in loss values.
+The y axis is logarithmic by default (a loss falls by orders of magnitude; on a linear axis the first
+epochs would flatten the rest) and linear on request (``log_scale = False``) or when a loss is not positive;
+it is scaled to the data and labelled in loss values. The title says which scale is drawn.
 """
 
 from __future__ import annotations
@@ -23,21 +24,30 @@ _DOT_BITS = ((0x01, 0x08), (0x02, 0x10), (0x04, 0x20), (0x40, 0x80))  # [row][co
 
 
 class LossChart(DrawnWidget):
-    """Two series over epochs; ``show(train, test)`` replaces both."""
+    """Two series over epochs; ``show(train, test)`` replaces both, ``log_scale`` asks for a logarithmic axis."""
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._series: tuple[list[float], list[float]] = ([], [])
+        self.log_scale = True
 
     def show(self, train: list[float], test: list[float]) -> None:
         self._series = (train, test)
+        title = f"Loss · {'log' if self._log_drawn() else 'linear'} (l)"
+        if self.border_title != title:  # a new title repaints the border: only when it changes
+            self.border_title = title
         self.redraw()
+
+    def _log_drawn(self) -> bool:
+        """True when the axis is logarithmic: asked for, and every finite loss is positive."""
+        finite = [v for v in self._series[0] + self._series[1] if math.isfinite(v)]
+        return self.log_scale and (not finite or min(finite) > 0)
 
     def draw(self) -> list[Strip]:
         width, height = self.content_size
         train, test = self._series
         finite = [v for v in train + test if math.isfinite(v)]
-        scale = math.log if finite and min(finite) > 0 else float
+        scale = math.log if self._log_drawn() else float
         plot_w, plot_h = width - LABEL_WIDTH, height - 1
         if not finite or plot_w < 2 or plot_h < 2:
             return self.centred_text("no epochs yet" if not finite else "")

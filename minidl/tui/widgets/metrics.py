@@ -1,4 +1,4 @@
-"""Where training stands: epoch and progress, train/test loss and error, learning rate, state or error."""
+"""Where training stands: epoch and progress, train/test loss and error, learning rate, pace, state or error."""
 
 from __future__ import annotations
 
@@ -20,7 +20,10 @@ class Metrics(Widget):
         yield Static("", id="numbers")
         yield Static("", id="status", markup=False)  # messages quote paths and plugin text: never markup
 
-    def show(self, last: EpochMetrics | None, epoch: int, epochs: int, lr: float | None, show_timing: bool) -> None:
+    def show(
+        self, last: EpochMetrics | None, epoch: int, epochs: int, lr: float | None, show_timing: bool, pace: str = ""
+    ) -> None:
+        """``pace``: the speed setting as shown (``10 epochs/s``), '' for none."""
         self.query_one("#epoch", Label).update(f"epoch {epoch}/{epochs}", layout=False)  # fixed sizes: no relayout
         self.query_one(ProgressBar).update(total=epochs, progress=epoch)
         if last is None:
@@ -32,7 +35,8 @@ class Metrics(Widget):
             ]
         rate = "lr -" if lr is None else f"lr {lr:.3g}"
         timing = f"   {last.seconds * 1000:.0f} ms/epoch" if show_timing and last is not None else ""
-        self.query_one("#numbers", Static).update("\n".join([*lines, rate + timing]), layout=False)
+        speed = f"   {pace} (-/+)" if pace else ""
+        self.query_one("#numbers", Static).update("\n".join([*lines, rate + timing + speed]), layout=False)
 
     def say(self, text: str, error: bool = False) -> None:
         """Replace the status line (plain text, never parsed as markup)."""

@@ -18,7 +18,7 @@ from textual.widgets import Label, ListItem, ListView, Static
 from minidl.tui.commands import LAYER_COMMANDS
 from minidl.tui.naming import layer_label
 
-HINT = "⏎ edit · a add · del remove\nshift+↑/↓ move · ^z undo · ^y redo\n1 2 3 tabs · ^p all commands"
+HINT = "⏎ edit · a add · del remove\nshift+↑/↓ move · ^z undo · ^y redo\n1-4 tabs · -/+ speed · ^p all"
 
 
 class NetworkEditor(Widget):
