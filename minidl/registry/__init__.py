@@ -41,6 +41,7 @@ __all__ = [
     "Register",
     "catalog",
     "create",
+    "create_at",
     "describe",
     "entry",
     "fields",
@@ -118,9 +119,17 @@ def get(kind: str, name: str) -> type:
     return catalog().entry(kind, name).cls
 
 
-def create(kind: str, name: str, *runtime_args: Any, where: str | None = None, **config: Any) -> Any:
-    """Build a component; ``runtime_args`` are non-configuration arguments (an optimizer's parameters)."""
-    return catalog().create(kind, name, *runtime_args, where=where, **config)
+def create(kind: str, name: str, /, *runtime_args: Any, **config: Any) -> Any:
+    """Build a component; ``runtime_args`` are non-configuration arguments (an optimizer's parameters).
+
+    ``kind`` and ``name`` are positional-only, so a component may have parameters of any name.
+    """
+    return catalog().create(kind, name, runtime_args, config)
+
+
+def create_at(where: str, kind: str, name: str, config: dict[str, Any], *runtime_args: Any) -> Any:
+    """:func:`create`, with configuration errors located at ``where`` (a place in a spec or file)."""
+    return catalog().create(kind, name, runtime_args, config, where=where)
 
 
 def fields(kind: str, name: str) -> tuple[Field, ...]:

@@ -159,7 +159,9 @@ class Catalog:
             hint += "; not loaded: " + "; ".join(f"{d} ({why})" for d, why in sorted(self._unavailable.items()))
         return hint
 
-    def create(self, kind: str, name: str, *runtime_args: Any, where: str | None = None, **config: Any) -> Any:
+    def create(
+        self, kind: str, name: str, runtime_args: tuple[Any, ...], config: dict[str, Any], where: str | None = None
+    ) -> Any:
         """Build a component from a configuration, validated against its declaration first."""
         entry = self.entry(kind, name)
         checked = validate_config(entry.cls, config, where=where or f"{kind} {entry.id}")

@@ -76,6 +76,6 @@ class Watch:
 def build(kind: str, ref: dict[str, Any], where: str, *runtime_args: Any) -> Any:
     """A component of a normalised spec; an exception from its constructor is a ComponentError at ``where``."""
     try:
-        return registry.create(kind, ref["component"], *runtime_args, where=f"{where}.config", **ref["config"])
+        return registry.create_at(f"{where}.config", kind, ref["component"], ref["config"], *runtime_args)
     except Exception as error:
         raise component_error(kind, ref["component"], where, "constructor", error) from error

@@ -65,6 +65,39 @@ def test_create_validates_the_config() -> None:
     assert opt.get_config()["lr"] == 0.1
 
 
+PARAMETERS_NAMED_LIKE_CREATES_OWN = """
+    from typing import Annotated
+    import minidl
+    from minidl.plugin import hookimpl
+
+    class Placed(minidl.Module):
+        \"\"\"Identity with parameters named like create's own arguments.\"\"\"
+        def __init__(self, where: Annotated[str, minidl.Param()] = "here", kind: Annotated[int, minidl.Param()] = 0,
+                     name: Annotated[str, minidl.Param()] = "n") -> None:
+            super().__init__()
+            self.where, self.kind, self.name = where, kind, name
+        def forward(self, x): return x
+        def backward(self, g): return g
+
+    @hookimpl
+    def register_modules(register):
+        register(Placed)
+"""
+
+
+def test_a_component_may_have_parameters_named_where_kind_or_name(plugin_dir: Path) -> None:
+    """Seen: registry.create(..., where=...) took a component's ``where`` parameter as its own."""
+    fp.make_distribution(plugin_dir, "minidl-placed", "1.0", "minidl_placed_plugin", PARAMETERS_NAMED_LIKE_CREATES_OWN)
+    layer = registry.create("module", "Placed", where="there", kind=3, name="m")
+    assert (layer.where, layer.kind, layer.name) == ("there", 3, "m")
+    spec = minidl.default_spec(epochs=1)
+    spec["model"]["layers"].insert(0, {"component": "Placed", "config": {"where": "in a file"}})
+    assert minidl.build_model(spec)[0].where == "in a file"
+    with pytest.raises(minidl.ConfigError, match=r"^spec\.model\.layers\[0\]\.config\.kind: expected int"):
+        spec["model"]["layers"][0]["config"]["kind"] = "x"
+        minidl.build_model(spec)
+
+
 def test_unknown_names_and_kinds() -> None:
     with pytest.raises(registry.ComponentNotFound, match="unknown module 'relu': did you mean 'ReLU'"):
         registry.get("module", "relu")

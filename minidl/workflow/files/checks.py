@@ -101,7 +101,7 @@ def create(kind: str, ref: dict[str, Any], where: str, *runtime_args: Any) -> An
     """
     with as_spec_error(where):
         try:
-            return registry.create(kind, ref["component"], *runtime_args, where=f"{where}.config", **ref["config"])
+            return registry.create_at(f"{where}.config", kind, ref["component"], ref["config"], *runtime_args)
         except ConfigError:
             raise
         except Exception as error:
