@@ -23,7 +23,8 @@ from minidl.tui.commands import MinidlCommands
 from minidl.tui.config import TuiConfig
 from minidl.tui.explain import explain
 from minidl.tui.guard import guarded
-from minidl.tui.screens.main import MainScreen, save_path_for
+from minidl.tui.screens.main import MainScreen
+from minidl.tui.screens.main_actions.files import save_path_for
 from minidl.tui.session import Session
 from minidl.workflow.recipe import default_spec
 from minidl.workflow.run import Runtime
