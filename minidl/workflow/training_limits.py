@@ -27,5 +27,5 @@ class Limit:
 TRAINING_LIMITS: dict[str, Limit] = {
     "epochs": Limit(1, 10_000_000, "epochs to train in all; raise it to go on after the end"),
     "batch_size": Limit(1, 100_000_000, "points per optimizer step"),
-    "seed": Limit(0, 2**63 - 1, "seeds the weights, the data and the shuffling"),
+    "seed": Limit(0, 2**63 - 1, "seeds the weights, data and shuffling (torch's generator uses its low 32 bits)"),
 }

@@ -4,6 +4,7 @@ the TUI's form and the CLI."""
 from __future__ import annotations
 
 import pytest
+import torch
 
 import minidl
 from minidl.cli.options import training_setting
@@ -34,3 +35,13 @@ def test_the_trainer_refuses_settings_outside_the_limits() -> None:
     trainer = minidl.build_trainer(minidl.default_spec(epochs=1))
     with pytest.raises(minidl.ConfigError, match=r"^Trainer: seed: expected an int in \[0, 9223372036854775807\]"):
         minidl.Trainer(trainer.model, trainer.loss, trainer.optimizer, trainer.data, seed=-1)
+
+
+def test_seeds_equal_in_their_low_32_bits_draw_the_same_data_and_weights() -> None:
+    """What the seed's help says is what torch does (its CPU generator keeps 32 bits of a seed)."""
+    assert "low 32 bits" in TRAINING_LIMITS["seed"].help
+    runs = [minidl.Run(minidl.default_spec(seed=seed, epochs=1)) for seed in (3, 3 + 2**32, 4)]
+    same, other = (run.trainer.data.train_x for run in runs[:2]), runs[2].trainer.data.train_x
+    first, second = same
+    assert torch.equal(first, second) and not torch.equal(first, other)
+    assert torch.equal(runs[0].model[0].weight.value, runs[1].model[0].weight.value)
