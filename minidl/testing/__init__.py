@@ -10,7 +10,7 @@ One check per kind: :func:`check_module` (float64 finite differences, a PyTorch 
 autograd to 1e-10, the module protocol, initialisation with every built-in initializer, wrong input
 widths), :func:`check_loss` (finite differences, a PyTorch loss), :func:`check_initializer` (in-place
 fills of many shapes, seeded draws, statistics over many draws against expected values or a
-``torch.nn.init`` function), :func:`check_optimizer` and :func:`check_scheduler` (``torch.optim``
+PyTorch ``nn.init`` function), :func:`check_optimizer` and :func:`check_scheduler` (PyTorch optimizer
 trajectories, or the author's own reference, and exact resume from ``state_dict``),
 :func:`check_dataset` (seeded, shapes, dtypes, labels). Failures are AssertionErrors whose messages
 say which check failed and what the component did, so any test runner works.

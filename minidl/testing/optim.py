@@ -45,7 +45,7 @@ def check_optimizer(
     Where torch has no such optimizer (Lion, say), the reference can be the author's own, written in the
     test from the paper's formula: any object with torch.optim's interface, a ``param_groups`` list of dicts
     holding ``"lr"`` and a ``step()`` that updates the tensors from their ``.grad`` (subclassing
-    ``torch.optim.Optimizer`` gives both).
+    PyTorch's ``Optimizer`` base class gives both).
 
     Both get the same float64 start and the same gradients for ``steps`` steps; the learning rate is
     halved on both half way through. Weights must agree to ``atol`` after every step. A copy restored
