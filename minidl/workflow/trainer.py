@@ -31,6 +31,7 @@ from minidl.core.module import Module
 from minidl.workflow.distributed import World, data_parallel
 from minidl.workflow.failures import Watch, Watched
 from minidl.workflow.fast_step import CompileFallback, train_step
+from minidl.workflow.random_draws import seed_device_generator
 from minidl.workflow.steps import choose_step
 from minidl.workflow.training_limits import TRAINING_LIMITS
 
@@ -208,6 +209,7 @@ class Trainer:
         inputs = self.data.train_x[order].split(self.batch_size)
         targets = self._train_targets[order].split(self.batch_size)
         model.train()
+        seed_device_generator(self.data.train_x.device, self.seed, self.optimizer.steps)
         step = self._step()
         for x, target in zip(inputs, targets):
             step(x, target)

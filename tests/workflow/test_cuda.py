@@ -197,6 +197,20 @@ def test_a_checkpoint_resumes_on_any_device(tmp_path: Path, first: str, then: st
             torch.testing.assert_close(a, b, rtol=1e-3, atol=1e-4)
 
 
+def test_dropout_on_the_gpu_resumes_bit_for_bit(tmp_path: Path) -> None:
+    """The device generator is seeded at each epoch from the seed and the step count (``random_draws.py``)."""
+    runtime = minidl.Runtime(device="cuda", graphs=False)
+    whole = minidl.Run(tiny_spec(epochs=4, dropout=True), runtime=runtime)
+    whole.fit()
+    half = minidl.Run(tiny_spec(epochs=4, dropout=True), runtime=runtime)
+    half.fit(2)
+    half.save_checkpoint(tmp_path / "half.minidl")
+    torch.cuda.manual_seed(12345)  # whatever the device generator holds now is overwritten at the next epoch
+    resumed = minidl.resume(tmp_path / "half.minidl", runtime)
+    resumed.fit()
+    assert_same_bits(whole, resumed)
+
+
 def test_load_puts_a_checkpoint_on_the_gpu(tmp_path: Path) -> None:
     r = run(minidl.Runtime(device="cpu"))
     r.save_checkpoint(tmp_path / "run.minidl")

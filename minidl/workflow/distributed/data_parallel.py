@@ -22,7 +22,6 @@ run) on the same number of ranks draws the same ones. One rank draws as one proc
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 
 import torch
@@ -33,6 +32,7 @@ from minidl.core.module import Module
 from minidl.workflow.distributed.buckets import flat_copies
 from minidl.workflow.distributed.world import World, buffers_of
 from minidl.workflow.fast_step import backpropagate
+from minidl.workflow.random_draws import step_seed
 
 Tally = Callable[[torch.Tensor, torch.Tensor, torch.Tensor], tuple[torch.Tensor, torch.Tensor]]
 """``(inputs, targets, labels) -> (mean loss, number of misclassified rows)`` of a model on some rows."""
@@ -80,10 +80,3 @@ def evaluate(
         sums[0], sums[1] = value.double() * ((rows.stop - rows.start) / n), wrong.double()
     world.all_reduce(sums)
     return float(sums[0]), int(sums[1]) / n
-
-
-def step_seed(seed: int, step: int, rank: int) -> int:
-    """The seed of rank ``rank``'s random draws in step ``step`` of the run seeded ``seed`` (64 bits, hashed: torch's
-    generator keeps only the low 32 bits of a seed, so neighbouring numbers must not share them)."""
-    digest = hashlib.blake2b(f"{seed} {step} {rank}".encode(), digest_size=8).digest()
-    return int.from_bytes(digest, "little")

@@ -14,8 +14,8 @@ import minidl
 from minidl.workflow.distributed import World, join
 from minidl.workflow.distributed.agreement import check_agreement
 from minidl.workflow.distributed.buckets import flat_copies
-from minidl.workflow.distributed.data_parallel import step_seed
 from minidl.workflow.fast_step import CompileFallback
+from minidl.workflow.random_draws import step_seed
 from tests.workflow.distributed.ranks import assert_same_run, float64_spec, one_process
 
 
