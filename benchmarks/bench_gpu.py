@@ -149,25 +149,30 @@ def main() -> None:
     name = torch.cuda.get_device_name()
     header = f"{name}, torch {torch.__version__}, CUDA {torch.version.cuda}; median of {args.rounds} interleaved rounds"
     print(header, flush=True)
-    lines = [
-        f"GPU: {header}",
-        "",
-        "| width | batch | precision | side | ms per step | TFLOP/s | vs torch.nn eager |",
-        "|---:|---:|---|---|---:|---:|---:|",
-    ]
-    for width in args.widths:
-        for precision in args.precisions:
-            batch = 100 if width == 25 else width
-            times = bench(width, precision, args.rounds, not args.no_compile)
-            for side, seconds in times.items():
-                tflops = flops(sizes_of(width), batch) / seconds / 1e12
-                ratio = seconds / times["torch.nn eager"]
-                line = (
-                    f"| {width} | {batch} | {precision} | {side} | {seconds * 1e3:.3f} | {tflops:.2f} | {ratio:.2f} |"
-                )
-                lines.append(line)
-                print(line, flush=True)
-    args.output.write_text("\n".join(lines) + "\n")
+    with args.output.open("w") as table:  # written row by row: a run cut short by a time limit keeps its rows
+
+        def write(line: str) -> None:
+            table.write(line + "\n")
+            table.flush()
+
+        for line in (
+            f"GPU: {header}",
+            "",
+            "| width | batch | precision | side | ms per step | TFLOP/s | vs torch.nn eager |",
+            "|---:|---:|---|---|---:|---:|---:|",
+        ):
+            write(line)
+        for width in args.widths:
+            for precision in args.precisions:
+                batch = 100 if width == 25 else width
+                times = bench(width, precision, args.rounds, not args.no_compile)
+                for side, seconds in times.items():
+                    tflops = flops(sizes_of(width), batch) / seconds / 1e12
+                    ratio = seconds / times["torch.nn eager"]
+                    cells = [width, batch, precision, side, f"{seconds * 1e3:.3f}", f"{tflops:.2f}", f"{ratio:.2f}"]
+                    line = "| " + " | ".join(map(str, cells)) + " |"
+                    write(line)
+                    print(line, flush=True)
     print(f"wrote {args.output}")
 
 
