@@ -14,4 +14,4 @@ timeout 200 python -m pytest -m cuda tests/workflow/test_cuda.py -q -p no:cachep
 echo "pytest -m cuda: status $?" | tee -a "$OUT/pytest-cuda.txt"
 timeout 330 python benchmarks/bench_gpu.py --output "$OUT/bench_gpu.md" > "$OUT/bench_gpu.log" 2>&1
 echo "bench_gpu.py: status $?" | tee -a "$OUT/bench_gpu.log"
-tail -5 "$OUT/pytest-cuda.txt" "$OUT/bench_gpu.log"
+tail -n 5 "$OUT/pytest-cuda.txt" "$OUT/bench_gpu.log"
