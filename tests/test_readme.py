@@ -48,3 +48,14 @@ def test_the_readme_files_example_runs_as_written(tmp_path: Path, monkeypatch) -
     exec(compile(code, "README.md (Files)", "exec"), names)
     assert type(names["loaded"]).__name__ == "LoadedFile" and not names["loaded"].model.training
     assert sorted(p.name for p in tmp_path.iterdir()) == ["net.minidl", "run.minidl"]
+
+
+def test_the_docs_name_module_constants_that_exist() -> None:
+    """A table the docs point at (`spec.MODEL_DTYPES`, `files/tensors.DTYPES`) is defined in that module."""
+    modules = list((ROOT / "minidl").rglob("*.py")) + list((ROOT / "plugins").rglob("*.py"))
+    docs = ["README.md", "docs/architecture.md", "specs/FORMAT.md", "plugins/minidl-extra/README.md"]
+    for doc in docs:
+        for match in re.finditer(r"`((?:\w+[./])*\w+)\.([A-Z][A-Z0-9_]+)`", (ROOT / doc).read_text()):
+            suffix = "/" + match.group(1).replace(".", "/") + ".py"
+            defined = [m for m in modules if m.as_posix().endswith(suffix)]
+            assert any(re.search(rf"^{match.group(2)}\b", m.read_text(), re.M) for m in defined), (doc, match[0])

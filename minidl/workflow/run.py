@@ -142,16 +142,19 @@ class Run:
         return section != "optimizer" or value["component"] == self._spec["training"]["optimizer"]["component"]
 
     def change(self, section: str, value: Any) -> None:
-        """Between epochs: a new total of epochs, batch size, or values of the optimizer (its other values, the
-        learning rate a scheduler lowered say, stay as they are); the spec records it. Call it from the thread
-        that trains, or while nothing does. With a world, make the same change on every rank: the ranks compare
-        their specs when the first ``fit`` starts, not after.
+        """Between epochs: a new total of epochs, batch size, or values of the optimizer (the ones its ``config``
+        gives: ``{"component": "Adam", "config": {"lr": 1e-3}}`` changes the learning rate alone; its other
+        values, the learning rate a scheduler lowered say, stay as they are); the spec records it. Call it from
+        the thread that trains, or while nothing does. With a world, make the same change on every rank: the
+        ranks compare their specs when the first ``fit`` starts, not after.
         """
         training = normalize({**self._spec, "training": {**self._spec["training"], section: value}})["training"]
         new, old = training[section], self._spec["training"][section]
         if not self.can_change(section, new):
             raise ConfigError(f"spec.training.{section}: cannot change during a run (start a new run)")
         if section == "optimizer":
+            given = value.get("config") or {}  # normalize filled the rest with defaults, not with the run's values
+            new = {**new, "config": {k: v if k in given else old["config"][k] for k, v in new["config"].items()}}
             changed = {k: v for k, v in new["config"].items() if old["config"][k] != v}
             self.trainer.optimizer.set_config(**changed)
         else:

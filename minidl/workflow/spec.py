@@ -183,8 +183,9 @@ def layer_shapes(model: Sequential, width: int, hint: str = "") -> list[tuple[in
         for i, layer in enumerate(model):
             try:
                 x = layer.forward(x)
-            except ShapeError as error:
-                raise ConfigError(f"spec.model.layers[{i}]: {error}{hint}") from None
+            except ShapeError as error:  # a layer after the first is fed by the one before it, not by the data
+                fed = hint if i == 0 else f" (layers[{i - 1}] gives {x.shape[1]} values per point)"
+                raise ConfigError(f"spec.model.layers[{i}]: {error}{fed}") from None
             except Exception as error:
                 raise component_error("module", layer, f"spec.model.layers[{i}]", "forward", error) from error
             shapes.append(tuple(x.shape))

@@ -46,6 +46,16 @@ def test_changes_between_epochs_reach_the_trainer_and_the_spec_and_the_checkpoin
     assert len(resumed.fit()) == 5
 
 
+def test_an_optimizer_change_changes_only_the_values_it_gives() -> None:
+    # change("optimizer", {"component": "Adam", "config": {"lr": ...}}) reset the recipe's betas (0.9, 0.99) to
+    # Adam's default (0.9, 0.999), silently, in the spec and the optimizer
+    run = minidl.Run(minidl.default_spec(epochs=1))
+    before = run.spec["training"]["optimizer"]["config"]
+    run.change("optimizer", {"component": "Adam", "config": {"lr": 0.005}})
+    assert run.spec["training"]["optimizer"]["config"] == {**before, "lr": 0.005}
+    assert (run.trainer.optimizer.lr, run.trainer.optimizer.betas) == (0.005, (0.9, 0.99))
+
+
 def test_what_a_run_cannot_take_leaves_it_unchanged() -> None:
     run = minidl.Run(tiny_spec(epochs=3))
     before = run.spec

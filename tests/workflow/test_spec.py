@@ -62,6 +62,12 @@ def test_network_that_does_not_fit_the_data_is_refused_with_the_layer() -> None:
     spec["model"]["layers"][0]["config"]["in_features"] = 3
     with pytest.raises(minidl.ConfigError, match=r"spec.model.layers\[0\]: Linear\(3 -> 25\).*has 2 features"):
         minidl.build_trainer(spec)
+    spec = minidl.default_spec()  # a middle layer: it said "got (2, 5) (data set minidl:circle has 2 features)"
+    spec["model"]["layers"][2]["config"]["in_features"] = 4
+    with pytest.raises(
+        minidl.ConfigError, match=r"layers\[2\]: Linear\(4 -> 25\).*\(layers\[1\] gives 25 values per point\)$"
+    ):
+        minidl.build_trainer(spec)
     spec = minidl.default_spec()
     spec["model"]["layers"][-1]["config"]["out_features"] = 3
     with pytest.raises(

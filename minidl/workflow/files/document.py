@@ -68,7 +68,10 @@ def read_document(path: str | os.PathLike[str], max_bytes: int = MAX_FILE_BYTES)
             raise SpecError(f"{name}: {size} bytes is more than the limit of {max_bytes} (pass max_bytes to load it)")
         head = file.read(1 + len(MAGIC))
         if len(head) < 1 + len(MAGIC) or not 0x80 <= head[0] <= 0x8F or head[1:] != MAGIC:
-            raise SpecError(f'{name}: not a minidl file (expected a msgpack map starting with "format": {FORMAT_ID!r})')
+            hint = "; a safetensors file? minidl import-weights makes a model file of it" if head[8:9] == b"{" else ""
+            raise SpecError(
+                f'{name}: not a minidl file (expected a msgpack map starting with "format": {FORMAT_ID!r}{hint})'
+            )
         file.seek(0)
         stream = Stream(
             file,

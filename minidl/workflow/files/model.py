@@ -34,12 +34,24 @@ def model_spec(model: Sequential, training: dict[str, Any] | None) -> dict[str, 
             f"save: the model's parameters must all be {' or '.join(MODEL_DTYPES)}, got {sorted(map(str, dtypes))}"
         )
     dtype = next(iter(dtypes), torch.float32)
-    layers = [{"component": registry.id_of("module", layer), "config": layer.get_config()} for layer in model]
+    layers = [{"component": _layer_id(i, layer), "config": layer.get_config()} for i, layer in enumerate(model)]
     spec = {
         "model": {"layers": layers, "init": init_ref(model), "dtype": DTYPE_NAMES[dtype]},
         "training": training,
     }
     return normalize(spec)
+
+
+def _layer_id(index: int, layer: Module) -> str:
+    """The registry id a file names the layer by; an unregistered layer is refused at its place."""
+    try:
+        return registry.id_of("module", layer)
+    except registry.ComponentNotFound as error:
+        if isinstance(layer, Sequential):
+            raise ConfigError(
+                f"save: layers[{index}] is a Sequential: a file holds one flat list, so put its layers in the outer one"
+            ) from None
+        raise registry.ComponentNotFound(f"save: layers[{index}]: {error}") from None
 
 
 def init_ref(model: Sequential) -> dict[str, Any]:

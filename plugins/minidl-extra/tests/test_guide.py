@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+import minidl.plugin
 from minidl import registry
 
 GUIDE = Path(__file__).resolve().parents[1] / "README.md"
@@ -62,6 +63,13 @@ def test_the_guides_code_uses_minidl_only_through_its_namespaces() -> None:
     plugin, tests = plugin_and_tests()
     assert minidl_imports(plugin) == {"minidl.plugin"}
     assert minidl_imports(tests) <= {"minidl.testing", "minidl.registry"}
+    for block in [b for b in blocks("python") if "import " in b]:  # the ONNX section's too (it used minidl.core)
+        assert minidl_imports(block) <= {"minidl.plugin", "minidl.testing", "minidl.registry"}, block
+
+
+def test_the_guide_lists_every_name_of_minidl_plugin() -> None:
+    listed = GUIDE.read_text().split("**`minidl.plugin`**", 1)[1].split("\n\n", 1)[0]
+    assert not [name for name in minidl.plugin.__all__ if f"`{name}`" not in listed]
 
 
 def test_the_guides_plugin_loads_and_its_tests_pass(hello: str) -> None:

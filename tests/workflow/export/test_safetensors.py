@@ -205,3 +205,16 @@ def test_mutated_files_fail_cleanly_and_never_load_what_the_library_refuses(tmp_
         ours = model_tensors(loaded.model)
         assert sorted(theirs) == sorted(ours) and all(torch.equal(bits(theirs[k]), bits(ours[k])) for k in ours)
     assert outcomes["refused"] > 100 and outcomes["loaded"] > 10, outcomes
+
+
+def test_a_file_of_another_format_is_named_as_such(tmp_path: Path) -> None:
+    # `minidl import-weights model.minidl` said "header length 8386104319403271814 is more than the limit"
+    minidl.save(model(), tmp_path / "m.minidl")
+    with pytest.raises(SpecError, match=r"m\.minidl: a minidl file, not a safetensors file: minidl reads it as it is"):
+        minidl.load_safetensors(tmp_path / "m.minidl")
+    (tmp_path / "m.onnx").write_bytes(b"\x08\x0a\x12\x07pytorch" + bytes(64))
+    with pytest.raises(SpecError, match=r"m\.onnx: not a safetensors file: its first 8 bytes give a header length"):
+        minidl.load_safetensors(tmp_path / "m.onnx")
+    minidl.save_safetensors(model(), tmp_path / "m.safetensors")
+    with pytest.raises(SpecError, match=r"not a minidl file .*a safetensors file\? minidl import-weights makes"):
+        minidl.load(tmp_path / "m.safetensors")

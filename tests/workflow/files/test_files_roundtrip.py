@@ -89,6 +89,20 @@ def test_save_refuses_what_it_cannot_describe(tmp_path: Path) -> None:
         minidl.save(minidl.Sequential(minidl.Linear(2, 2)).to(dtype=torch.float16), tmp_path / "m.minidl")
     with pytest.raises(minidl.ConfigError):
         minidl.save(minidl.Sequential(minidl.Linear(2, 2)), tmp_path / "m.minidl", training={"epochs": 0})
+    # an unregistered layer or a nested Sequential is named at its place (it said "register it through a plugin hook")
+    nested = minidl.Sequential(minidl.Linear(2, 2), minidl.Sequential(minidl.ReLU(), minidl.Linear(2, 2)))
+    with pytest.raises(minidl.ConfigError, match=r"^save: layers\[1\] is a Sequential: a file holds one flat list"):
+        minidl.save(nested, tmp_path / "m.minidl")
+
+    class Doubling(minidl.Elementwise):
+        def function(self, x: torch.Tensor) -> torch.Tensor:
+            return 2 * x
+
+        def derivative(self, x: torch.Tensor, out: torch.Tensor) -> torch.Tensor:
+            return torch.full_like(x, 2.0)
+
+    with pytest.raises(registry.ComponentNotFound, match=r"^save: layers\[1\]: Doubling is not a registered module"):
+        minidl.save(minidl.Sequential(minidl.Linear(2, 2), Doubling()), tmp_path / "m.minidl")
     assert list(tmp_path.iterdir()) == []
 
 

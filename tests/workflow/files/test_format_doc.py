@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import msgpack
+import pytest
 import torch
 
 import minidl
@@ -112,7 +113,8 @@ def test_a_model_file_written_from_the_document_computes_x_w_transposed_plus_b(t
         assert all(math.isclose(a, b, rel_tol=1e-15, abs_tol=1e-15) for a, b in zip(row, by_hand(x)))
 
 
-def test_a_checkpoint_written_from_the_document_resumes(tmp_path: Path) -> None:
+def checkpoint() -> tuple[dict[str, Any], dict[str, Any]]:
+    """The state and tensor table of a checkpoint of ``spec()`` after one epoch, as section 6 says."""
     shapes = [[3, 2], [3], [2, 3], [2]]  # the parameters in the model's order: weight and bias of each Linear
     momentum = {
         f"optimizer.momentum_buffer.{i}": tensor(
@@ -141,6 +143,12 @@ def test_a_checkpoint_written_from_the_document_resumes(tmp_path: Path) -> None:
         "rng": {"shuffle": "rng.shuffle", "torch": "rng.torch"},
     }
     tensors = {**weights(), **momentum, "rng.shuffle": generator_state(4), "rng.torch": generator_state(2**32 + 9)}
+    return state, tensors
+
+
+def test_a_checkpoint_written_from_the_document_resumes(tmp_path: Path) -> None:
+    state, tensors = checkpoint()
+    history = state["history"]
     loaded = minidl.load(write(tmp_path / "c.minidl", "checkpoint", spec(), tensors, state))
     assert loaded.kind == "checkpoint" and [m.as_dict() for m in loaded.state.history] == history
     assert torch.equal(loaded.state.rng["shuffle"], torch.Generator().manual_seed(4).get_state())
@@ -148,6 +156,36 @@ def test_a_checkpoint_written_from_the_document_resumes(tmp_path: Path) -> None:
     trainer = minidl.Run.from_file(loaded).trainer
     assert trainer.optimizer.steps == 4 and trainer.optimizer.state["momentum_buffer"][1].tolist() == [0.02] * 3
     assert [m.epoch for m in trainer.fit()] == [1, 2, 3]
+
+
+def test_training_and_its_scheduler_may_be_absent_or_nil(tmp_path: Path) -> None:
+    # section 2: both are optional, and nil when present means the same as absent
+    no_training = {"model": spec()["model"]}
+    assert minidl.load(write(tmp_path / "a.minidl", "spec", no_training, None)).spec["training"] is None
+    training = {k: v for k, v in spec()["training"].items() if k != "scheduler"}
+    loaded = minidl.load(write(tmp_path / "b.minidl", "spec", {**spec(), "training": training}, None))
+    assert loaded.spec["training"]["scheduler"] is None
+
+
+def test_the_states_configs_take_ints_and_hold_what_a_resumed_run_uses(tmp_path: Path) -> None:
+    # section 1: an int for a float parameter in the state's configs; section 6: their values, not the spec's
+    state, tensors = checkpoint()
+    state["optimizer"]["config"].update(lr=1, momentum=0.5)
+    state["scheduler"]["config"].update(threshold=0, factor=0.5)
+    trainer = minidl.Run.from_file(
+        minidl.load(write(tmp_path / "c.minidl", "checkpoint", spec(), tensors, state))
+    ).trainer
+    assert (trainer.optimizer.lr, trainer.optimizer.momentum) == (1.0, 0.5)
+    assert (trainer.scheduler.threshold, trainer.scheduler.factor) == (0.0, 0.5)
+
+
+def test_widths_are_chained_when_a_run_is_made_not_when_the_file_is_read(tmp_path: Path) -> None:
+    # section 2: minidl.load checks each tensor against its own layer only
+    broken = spec()
+    broken["model"]["layers"][2]["config"]["in_features"] = 4
+    loaded = minidl.load(write(tmp_path / "s.minidl", "spec", broken, None))
+    with pytest.raises(minidl.MinidlError, match=r"^spec\.model\.layers\[2\]: "):
+        minidl.Run.from_file(loaded)
 
 
 def test_the_documents_table_of_built_in_components_is_the_registry() -> None:
