@@ -19,8 +19,23 @@ from types import TracebackType
 
 
 def say(text: str) -> None:
-    """A line of results or data: stdout."""
-    print(text, flush=True)
+    """A line of results or data: stdout. A reader that left (``minidl train | head -1``) does not stop the command:
+    the files it writes are the work, so it goes on without stdout."""
+    try:
+        print(text, flush=True)
+    except BrokenPipeError:
+        _without_stdout()
+
+
+def _without_stdout() -> None:
+    """From now on stdout goes nowhere (its file descriptor too, so that the flush at exit cannot fail again)."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    except (AttributeError, OSError, ValueError):  # a stream without a descriptor of its own: replace the object
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 (for the life of this process)
+    finally:
+        os.close(devnull)
 
 
 def note(text: str) -> None:
