@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from minidl.cli import interrupts
-from minidl.cli.options import positive_int, positive_number
+from minidl.cli.options import positive_int, seconds
 from minidl.core.errors import ConfigError
 from minidl.workflow.devices import resolve_device
 from minidl.workflow.distributed import DEFAULT_TIMEOUT, World, join, launched_by_torchrun
@@ -36,7 +36,7 @@ def add_distributed_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--timeout",
-        type=positive_number,
+        type=seconds,
         default=DEFAULT_TIMEOUT,
         metavar="SECONDS",
         help="data-parallel runs: how long a process waits for the others before it stops the run "

@@ -48,13 +48,26 @@ def add_training_settings(parser: argparse.ArgumentParser, *names: str, default:
 
 
 def positive_number(text: str) -> float:
-    """A finite float > 0 (a learning rate, a number of seconds)."""
+    """A finite float > 0 (a learning rate)."""
+    return _positive(text, math.inf, "a finite number > 0")
+
+
+MAX_SECONDS = 365 * 24 * 3600
+"""The longest wait ``--timeout`` takes: a year (far larger numbers overflow the timers below, 1e308 did)."""
+
+
+def seconds(text: str) -> float:
+    """A number of seconds > 0, at most a year."""
+    return _positive(text, MAX_SECONDS, f"a number of seconds > 0 and at most {MAX_SECONDS} (a year)")
+
+
+def _positive(text: str, high: float, expected: str) -> float:
     try:
         value = float(text)
     except ValueError:
         value = math.nan
-    if not (math.isfinite(value) and value > 0):
-        raise argparse.ArgumentTypeError(f"expected a finite number > 0, got {text!r}")
+    if not (math.isfinite(value) and 0 < value <= high):
+        raise argparse.ArgumentTypeError(f"expected {expected}, got {text!r}")
     return value
 
 

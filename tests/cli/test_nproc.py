@@ -61,6 +61,14 @@ def test_bad_input_is_refused_before_any_process_starts(cli, tmp_path: Path) -> 
     assert_one_line_error(cli("resume", "x.minidl", "--timeout", "nan"))
 
 
+def test_a_huge_timeout_is_one_line_not_a_traceback(cli) -> None:
+    """``--nproc 2 --timeout 1e308`` started both ranks, which died in OverflowError tracebacks (timedelta)."""
+    result = cli("train", "--nproc", "2", "--timeout", "1e308")
+    assert_one_line_error(result)
+    assert "argument --timeout: expected a number of seconds > 0 and at most 31536000 (a year)" in result.err
+    assert cli("train", "--epochs", "1", "--timeout", "31536000").code == 0
+
+
 def test_nproc_under_torchrun_must_match_its_processes(cli, monkeypatch: pytest.MonkeyPatch) -> None:
     for name, value in {"RANK": "0", "WORLD_SIZE": "2", "LOCAL_WORLD_SIZE": "2"}.items():
         monkeypatch.setenv(name, value)
