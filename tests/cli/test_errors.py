@@ -37,6 +37,13 @@ def test_bad_options(cli, argv: tuple[str, ...]) -> None:
     assert "--help" in result.err
 
 
+def test_an_unknown_option_is_the_sub_command_s_error(cli) -> None:
+    """``minidl resume x.minidl --lr 3`` said ``minidl: error: ... (see minidl --help)``: that help lists no options."""
+    result = cli("resume", "x.minidl", "--lr", "3")
+    assert_one_line_error(result)
+    assert result.err == "minidl resume: error: unrecognized arguments: --lr 3 (see minidl resume --help)\n"
+
+
 @pytest.mark.parametrize("command", ["train", "resume", "evaluate", "inspect"])
 def test_missing_file(cli, tmp_path: Path, command: str) -> None:
     result = cli(command, tmp_path / "nothing.minidl")
