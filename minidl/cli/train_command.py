@@ -68,7 +68,8 @@ def run(args: argparse.Namespace) -> int:
         spec = with_overrides(spec_of(args.file), args)
         default = derived_output(args.file, "-trained") if args.file else DEFAULT_OUTPUT
         outputs = plan_outputs(args, default, check=writes_files())
+        chosen = runtime(args, world)  # the device and precision checked here, before any rank starts
         if launches(args):
             return launch(args)
-        fit_and_save(Run(spec, runtime=runtime(args, world)), outputs)
+        fit_and_save(Run(spec, runtime=chosen), outputs)
     return 0
