@@ -22,6 +22,7 @@ import torch
 from minidl.core.errors import ConfigError, SpecError
 from minidl.workflow.export.raw import little_endian
 from minidl.workflow.files.checks import child, expect_int, expect_list, expect_map, expect_str, fail
+from minidl.workflow.files.document import MAGIC, starts_a_document
 from minidl.workflow.files.tensors import MAX_DIMS, _swap_bytes
 
 SAFETENSORS_DTYPES: dict[str, torch.dtype] = {
@@ -75,6 +76,11 @@ def read_header(file: BinaryIO, size: int, where: str) -> tuple[dict[str, Entry]
     if len(head) < 8:
         raise SpecError(f"{where}: {size} bytes is too short for a safetensors file (8 bytes of header length first)")
     length = int.from_bytes(head, "little")
+    if 8 + length > size and starts_a_document(head + file.read(1 + len(MAGIC) - 8)):
+        raise SpecError(
+            f"{where}: a minidl file, not a safetensors file (as the spec of the weights it goes in --spec; "
+            "minidl export --format safetensors writes its weights as safetensors)"
+        )
     if length > MAX_HEADER_BYTES:
         raise SpecError(f"{where}: header length {length} is more than the limit of {MAX_HEADER_BYTES} bytes")
     if 8 + length > size:
