@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 from minidl.cli import experiments, interrupts
-from minidl.cli.options import DEFAULT_THREADS, add_threads_option, positive_int, runtime
+from minidl.cli.options import DEFAULT_THREADS, add_threads_option, folder_path, positive_int, runtime
 from minidl.cli.output import ProgressBar, note, say
 from minidl.core.errors import ConfigError
 from minidl.workflow.files.atomic import check_target
@@ -33,7 +33,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "--jobs", type=positive_int, default=os.cpu_count() or 1, help="worker processes (default: all cores)"
     )
     parser.add_argument(
-        "--output", type=Path, default=Path("minidl-experiments"), help="report folder (default: %(default)s)"
+        "--output", type=folder_path, default=Path("minidl-experiments"), help="report folder (default: %(default)s)"
     )
     parser.add_argument("--force", action="store_true", help="replace the files of an earlier report in OUTPUT")
     add_threads_option(parser)

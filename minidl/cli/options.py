@@ -135,3 +135,10 @@ def output_path(text: str) -> Path:
     if text.endswith(("/", os.sep)):
         raise argparse.ArgumentTypeError(f"expected a file path, got {text!r}, which names a folder")
     return Path(text)
+
+
+def folder_path(text: str) -> Path:
+    """A folder to write in: not empty (``''`` would be the current folder, which nobody names that way)."""
+    if not text:
+        raise argparse.ArgumentTypeError("expected a folder path, got ''")
+    return Path(text)

@@ -25,6 +25,7 @@ BAD_OPTIONS = [
     ("components", "widgets"),
     ("experiments", "--trials", "0"),
     ("experiments", "--jobs", "x"),
+    ("experiments", "--quick", "--output", ""),  # wrote the report into the current folder
     ("frobnicate",),
     (),
 ]
