@@ -44,9 +44,14 @@ def run(args: argparse.Namespace) -> int:
             run.change("epochs", args.epochs)
         trainer = run.trainer
         if trainer.done:
+            if args.epochs is None:
+                raise ConfigError(
+                    f"{args.checkpoint_file}: the run has trained all the epochs it planned ({trainer.epoch}); "
+                    f"pass --epochs with a total above {trainer.epoch} to train further"
+                )
             raise ConfigError(
-                f"{args.checkpoint_file}: the run has already trained {trainer.epoch} of {trainer.epochs} epochs; "
-                f"pass --epochs with a larger total to train further"
+                f"--epochs {args.epochs}: {args.checkpoint_file} has already trained {trainer.epoch} epochs; "
+                f"pass a total above {trainer.epoch} to train further"
             )
         outputs = plan_outputs(args, resumed_output(args.checkpoint_file), args.checkpoint_file, check=writes_files())
         if launches(args):
