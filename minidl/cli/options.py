@@ -31,7 +31,7 @@ def _whole_number(text: str, low: int, expected: str, high: int = _INT_MAX) -> i
 
 def positive_int(text: str) -> int:
     """An int >= 1 (trials, jobs, checkpoint interval, fresh points)."""
-    return _whole_number(text, 1, "a whole number >= 1")
+    return _whole_number(text, 1, "a whole number >= 1 (and below 2**63)")
 
 
 def training_setting(name: str) -> Callable[[str], int]:

@@ -38,6 +38,13 @@ def test_bad_options(cli, argv: tuple[str, ...]) -> None:
     assert "--help" in result.err
 
 
+def test_a_huge_count_is_refused_with_the_bound_it_passed(cli) -> None:
+    """``--every 100000000000000000000`` said ``expected a whole number >= 1``, which it is."""
+    result = cli("train", "--every", "100000000000000000000")
+    assert_one_line_error(result)
+    assert "expected a whole number >= 1 (and below 2**63), got '100000000000000000000'" in result.err
+
+
 def test_an_unknown_option_is_the_sub_command_s_error(cli) -> None:
     """``minidl resume x.minidl --lr 3`` said ``minidl: error: ... (see minidl --help)``: that help lists no options."""
     result = cli("resume", "x.minidl", "--lr", "3")
