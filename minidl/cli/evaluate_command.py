@@ -51,6 +51,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.fresh_seed is not None and args.fresh is None:
+        raise ConfigError(f"--fresh-seed {args.fresh_seed}: seeds the points of --fresh N; pass --fresh too")
     loaded = load(args.file)
     training = loaded.spec["training"]
     if training is None:

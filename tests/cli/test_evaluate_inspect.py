@@ -90,6 +90,13 @@ def test_evaluate_fresh_points(cli, trained: Path) -> None:
     assert "on 3,000 fresh points" in table[3] and "95% interval" in table[3]
 
 
+def test_a_fresh_seed_without_fresh_points_is_refused(cli, trained: Path) -> None:
+    """``minidl evaluate m.minidl --fresh-seed 3`` printed the usual table, the seed silently unused."""
+    result = cli("evaluate", trained, "--fresh-seed", "3")
+    assert_one_line_error(result)
+    assert result.err == "minidl: error: --fresh-seed 3: seeds the points of --fresh N; pass --fresh too\n"
+
+
 def test_evaluate_a_spec_file_says_its_weights_are_untrained(cli, spec_file: Path) -> None:
     result = cli("evaluate", spec_file)
     assert result.code == 0, result.err
