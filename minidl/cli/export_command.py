@@ -29,7 +29,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--output",
         type=output_path,
-        help="where to write (default: FILE's name with .onnx or .safetensors, in the current folder)",
+        metavar="FILE",
+        help="where to write (default: the input's name with .onnx or .safetensors, in the current folder)",
     )
     parser.add_argument("--force", action="store_true", help="replace the output file if it exists")
     parser.set_defaults(run=run)

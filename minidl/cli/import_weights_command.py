@@ -31,6 +31,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--output",
         type=output_path,
+        metavar="FILE",
         help=f"the model file to write (default: WEIGHTS' name with {EXTENSION}, in the current folder)",
     )
     parser.add_argument("--force", action="store_true", help="replace the output file if it exists")

@@ -44,7 +44,7 @@ def add_training_settings(parser: argparse.ArgumentParser, *names: str, default:
     """``--epochs``, ``--batch-size``, ``--seed`` as TRAINING_LIMITS declares them (range and help)."""
     for name in names:
         option, limit = "--" + name.replace("_", "-"), TRAINING_LIMITS[name]
-        parser.add_argument(option, type=training_setting(name), help=f"{limit.help} (default: {default})")
+        parser.add_argument(option, type=training_setting(name), metavar="N", help=f"{limit.help} (default: {default})")
 
 
 def positive_number(text: str) -> float:
