@@ -9,13 +9,12 @@ weights, so its scores are those of untrained weights drawn from its seed, and t
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 from typing import Any
 
 from minidl import registry
 from minidl.cli.options import add_device_options, add_threads_option, positive_int, runtime, training_setting
-from minidl.cli.output import note
+from minidl.cli.output import note, say_json
 from minidl.core.errors import ConfigError, SpecError
 from minidl.workflow.files import load
 from minidl.workflow.fresh import SEED_OFFSET, FreshError, default_seed, fresh_error
@@ -75,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
             "seed": fresh.seed,
         }
     if args.json:
-        print(json.dumps(result, indent=2))
+        say_json(result)
         return 0
     _print(result, fresh, training["seed"])
     return 0

@@ -8,7 +8,6 @@ wrote the file.
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from minidl import registry
+from minidl.cli.output import say_json
 from minidl.components.modules.sequential import Sequential
 from minidl.core.config import config_text
 from minidl.workflow.files import LoadedFile, TrainingState, load
@@ -165,7 +165,7 @@ def _producer_text(producer: dict[str, Any]) -> str:
 def run(args: argparse.Namespace) -> int:
     s = summary(load(args.file), args.file)
     if args.json:
-        print(json.dumps(s, indent=2))
+        say_json(s)
     else:
         _print(s)
     return 0

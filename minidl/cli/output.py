@@ -12,10 +12,13 @@ Nothing here is read as markup: names from users and plugins are printed exactly
 
 from __future__ import annotations
 
+import json
+import math
 import os
 import sys
 import time
 from types import TracebackType
+from typing import Any
 
 
 def say(text: str) -> None:
@@ -36,6 +39,22 @@ def _without_stdout() -> None:
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 (for the life of this process)
     finally:
         os.close(devnull)
+
+
+def say_json(value: Any) -> None:
+    """``value`` as indented JSON on stdout. JSON has no NaN or Infinity (``jq`` and browsers refuse Python's ``NaN``):
+    a number that is not finite, the loss of diverged weights, is written ``null``, as JavaScript writes it."""
+    say(json.dumps(_finite(value), indent=2, allow_nan=False))
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(item) for item in value]
+    return value
 
 
 def note(text: str) -> None:
