@@ -7,7 +7,7 @@
 
 Rich's progress bar cannot keep this rule: while it is live it redirects stdout into its own stream.
 So the bar is one line of plain text on stderr, redrawn in place and erased before each line of data.
-Nothing here is read as markup: names from users and plugins are printed exactly as they are.
+Nothing here is read as markup: names from users and plugins are printed as they are, control characters escaped.
 """
 
 from __future__ import annotations
@@ -20,10 +20,18 @@ import time
 from types import TracebackType
 from typing import Any
 
+from minidl.core.errors import printable
+
 
 def say(text: str) -> None:
-    """A line of results or data: stdout. A reader that left (``minidl train | head -1``) does not stop the command:
-    the files it writes are the work, so it goes on without stdout."""
+    """A line of results or data: stdout, one line whatever a file name holds (a newline or a terminal escape in it
+    is written escaped: ``\\n``, ``\\x1b``)."""
+    _write(printable(text))
+
+
+def _write(text: str) -> None:
+    """Print on stdout. A reader that left (``minidl train | head -1``) does not stop the command: the files it
+    writes are the work, so it goes on without stdout."""
     try:
         print(text, flush=True)
     except BrokenPipeError:
@@ -44,7 +52,7 @@ def _without_stdout() -> None:
 def say_json(value: Any) -> None:
     """``value`` as indented JSON on stdout. JSON has no NaN or Infinity (``jq`` and browsers refuse Python's ``NaN``):
     a number that is not finite, the loss of diverged weights, is written ``null``, as JavaScript writes it."""
-    say(json.dumps(_finite(value), indent=2, allow_nan=False))
+    _write(json.dumps(_finite(value), indent=2, allow_nan=False))  # control characters are escaped by json
 
 
 def _finite(value: Any) -> Any:
