@@ -9,11 +9,17 @@ weights, so its scores are those of untrained weights drawn from its seed, and t
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import Any
 
 from minidl import registry
-from minidl.cli.options import add_device_options, add_threads_option, positive_int, runtime, training_setting
+from minidl.cli.options import (
+    add_device_options,
+    add_threads_option,
+    input_path,
+    positive_int,
+    runtime,
+    training_setting,
+)
 from minidl.cli.output import note, say_json
 from minidl.core.errors import ConfigError, SpecError
 from minidl.workflow.files import load
@@ -29,7 +35,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "(fraction misclassified) on the train and test sets, in evaluation mode. A spec file has no weights: "
         "its scores are those of untrained weights drawn from its seed.",
     )
-    parser.add_argument("file", type=Path, metavar="FILE", help="a .minidl model, checkpoint or spec file")
+    parser.add_argument("file", type=input_path, metavar="FILE", help="a .minidl model, checkpoint or spec file")
     parser.add_argument(
         "--fresh",
         type=positive_int,

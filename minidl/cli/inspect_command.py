@@ -16,6 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from minidl import registry
+from minidl.cli.options import input_path
 from minidl.cli.output import say_json
 from minidl.components.modules.sequential import Sequential
 from minidl.core.config import config_text
@@ -31,7 +32,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "parameter count), the totals, the training setup, the history's last and best values, and the "
         "minidl and plugin versions that wrote it.",
     )
-    parser.add_argument("file", type=Path, metavar="FILE", help="a .minidl spec, model or checkpoint file")
+    parser.add_argument("file", type=input_path, metavar="FILE", help="a .minidl spec, model or checkpoint file")
     parser.add_argument("--json", action="store_true", help="print the summary as JSON, with every epoch's metrics")
     parser.set_defaults(run=run)
 

@@ -128,6 +128,13 @@ def runtime(args: argparse.Namespace, world: World | None = None) -> Runtime:
     return Runtime(threads=args.threads, world=world, **chosen)
 
 
+def input_path(text: str) -> Path:
+    """A file to read: not empty (``Path('')`` is the current folder, and the error would name ``.``)."""
+    if not text:
+        raise argparse.ArgumentTypeError("expected a file path, got ''")
+    return Path(text)
+
+
 def output_path(text: str) -> Path:
     """A file to write: not empty, and not a folder name (``out/``); the rest is checked before any work."""
     if not text:

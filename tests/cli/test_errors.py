@@ -38,6 +38,19 @@ def test_bad_options(cli, argv: tuple[str, ...]) -> None:
     assert "--help" in result.err
 
 
+@pytest.mark.parametrize(
+    "argv",
+    [(c, "") for c in ("train", "resume", "evaluate", "inspect", "export", "import-weights")]
+    + [("import-weights", "w.safetensors", "--spec", "")],
+    ids=" ".join,
+)
+def test_an_empty_file_name_is_named_as_given(cli, argv: tuple[str, ...]) -> None:
+    """``minidl inspect ''`` said ``minidl: error: .: not a regular file``: a folder the user never named."""
+    result = cli(*argv)
+    assert_one_line_error(result)
+    assert "expected a file path, got ''" in result.err and " .:" not in result.err
+
+
 def test_a_huge_count_is_refused_with_the_bound_it_passed(cli) -> None:
     """``--every 100000000000000000000`` said ``expected a whole number >= 1``, which it is."""
     result = cli("train", "--every", "100000000000000000000")
