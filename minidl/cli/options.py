@@ -129,23 +129,23 @@ def runtime(args: argparse.Namespace, world: World | None = None) -> Runtime:
 
 
 def input_path(text: str) -> Path:
-    """A file to read: not empty (``Path('')`` is the current folder, and the error would name ``.``)."""
-    if not text:
-        raise argparse.ArgumentTypeError("expected a file path, got ''")
-    return Path(text)
+    """A file to read: not empty (``Path('')`` is the current folder, and an error would name ``.``)."""
+    return _named(text, "a file path")
 
 
 def output_path(text: str) -> Path:
     """A file to write: not empty, and not a folder name (``out/``); the rest is checked before any work."""
-    if not text:
-        raise argparse.ArgumentTypeError("expected a file path, got ''")
     if text.endswith(("/", os.sep)):
         raise argparse.ArgumentTypeError(f"expected a file path, got {text!r}, which names a folder")
-    return Path(text)
+    return _named(text, "a file path")
 
 
 def folder_path(text: str) -> Path:
     """A folder to write in: not empty (``''`` would be the current folder, which nobody names that way)."""
+    return _named(text, "a folder path")
+
+
+def _named(text: str, expected: str) -> Path:
     if not text:
-        raise argparse.ArgumentTypeError("expected a folder path, got ''")
+        raise argparse.ArgumentTypeError(f"expected {expected}, got ''")
     return Path(text)
