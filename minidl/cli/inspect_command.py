@@ -20,6 +20,7 @@ from minidl.cli.options import input_path
 from minidl.cli.output import say_json
 from minidl.components.modules.sequential import Sequential
 from minidl.core.config import config_text
+from minidl.core.errors import printable
 from minidl.workflow.files import LoadedFile, TrainingState, load
 from minidl.workflow.spec import layer_shapes
 
@@ -101,8 +102,8 @@ def _ref(ref: dict[str, Any] | None) -> str:
 def _print(s: dict[str, Any]) -> None:
     console = Console(highlight=False)
 
-    def say(text: str) -> None:
-        console.print(text, markup=False, soft_wrap=True)
+    def say(text: str) -> None:  # one line, as output.say writes it
+        console.print(printable(text), markup=False, soft_wrap=True)
 
     say(f"{s['file']}: {s['kind']}")
     table = Table(show_edge=False, header_style="bold")

@@ -124,3 +124,5 @@ def test_a_file_name_with_a_newline_or_an_escape_stays_one_escaped_line(cli, spe
         saved = result.out.splitlines()[-1]
         assert saved.startswith(f"saved model {name.encode('unicode_escape').decode().removesuffix('.minidl')}-trained")
         assert len(result.out.splitlines()) == 2 and "\x1b" not in result.out
+        shown = cli("inspect", name).out
+        assert shown.startswith(name.encode("unicode_escape").decode() + ": spec\n") and "\x1b" not in shown
