@@ -63,7 +63,17 @@ def build_parser() -> argparse.ArgumentParser:
     for name in COMMANDS:
         importlib.import_module(f"minidl.cli.{name.replace('-', '_')}_command").add_parser(sub)
         sub.choices[name].add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=_DEBUG_HELP)
+        sub.choices[name].set_defaults(command_parser=sub.choices[name])
     return parser
+
+
+def parse(argv: list[str]) -> argparse.Namespace:
+    """The command line; an unknown argument is its sub-command's error (``minidl resume: error: unrecognized
+    arguments: --lr 3 (see minidl resume --help)``), not ``minidl``'s, whose help does not list the options."""
+    args, unknown = build_parser().parse_known_args(argv)
+    if unknown:
+        args.command_parser.error(f"unrecognized arguments: {' '.join(unknown)}")
+    return args
 
 
 def _fail(error: BaseException, message: str, status: int, args: argparse.Namespace | None) -> int:
@@ -89,7 +99,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from minidl.core.errors import MinidlError, TrainingDiverged, is_out_of_memory, one_line  # imports torch
 
         argv = sys.argv[1:] if argv is None else list(argv)
-        args = build_parser().parse_args(argv)
+        args = parse(argv)
         args.argv = argv  # what ``--nproc`` starts again in each process
         return int(args.run(args) or 0)
     except KeyboardInterrupt as error:  # first: the classes named below are imported inside this try

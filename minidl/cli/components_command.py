@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import json
 from typing import Any
 
 from minidl import registry
+from minidl.cli.output import say_json
 
 PLURALS = {kind: kind + ("es" if kind.endswith("s") else "s") for kind in registry.KINDS}
 """How the listing's headings name each kind (``losses``); the command accepts either form."""
@@ -41,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
         kind: [registry.describe(kind, name) for name in registry.names(kind, qualified=True)] for kind in kinds
     }
     if args.json:
-        print(json.dumps(described if args.kind is None else described[args.kind], indent=2))
+        say_json(described if args.kind is None else described[args.kind])
         return 0
     for kind, components in described.items():
         print(f"{PLURALS[kind]}:")

@@ -19,10 +19,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from minidl.cli import interrupts
-from minidl.cli.options import positive_int, positive_number
+from minidl.cli.options import positive_int, seconds
 from minidl.core.errors import ConfigError
 from minidl.workflow.devices import resolve_device
 from minidl.workflow.distributed import DEFAULT_TIMEOUT, World, join, launched_by_torchrun
+from minidl.workflow.precision import check_data_parallel
 
 
 def add_distributed_options(parser: argparse.ArgumentParser) -> None:
@@ -36,7 +37,7 @@ def add_distributed_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--timeout",
-        type=positive_number,
+        type=seconds,
         default=DEFAULT_TIMEOUT,
         metavar="SECONDS",
         help="data-parallel runs: how long a process waits for the others before it stops the run "
@@ -68,6 +69,7 @@ def launch(args: argparse.Namespace) -> int:
     from torch.distributed.elastic.multiprocessing.api import SignalException
     from torch.distributed.elastic.multiprocessing.errors import ChildFailedError
 
+    check_data_parallel(args.precision)  # refused here once, not by every rank
     os.environ.setdefault("OMP_NUM_THREADS", str(args.threads))
     for name, logger in list(logging.root.manager.loggerDict.items()):  # each of torch's loggers has its own level
         if name.startswith("torch.distributed") and isinstance(logger, logging.Logger):

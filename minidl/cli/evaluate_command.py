@@ -9,13 +9,18 @@ weights, so its scores are those of untrained weights drawn from its seed, and t
 from __future__ import annotations
 
 import argparse
-import json
-from pathlib import Path
 from typing import Any
 
 from minidl import registry
-from minidl.cli.options import add_device_options, add_threads_option, positive_int, runtime, training_setting
-from minidl.cli.output import note
+from minidl.cli.options import (
+    add_device_options,
+    add_threads_option,
+    input_path,
+    positive_int,
+    runtime,
+    training_setting,
+)
+from minidl.cli.output import note, say_json
 from minidl.core.errors import ConfigError, SpecError
 from minidl.workflow.files import load
 from minidl.workflow.fresh import SEED_OFFSET, FreshError, default_seed, fresh_error
@@ -30,7 +35,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "(fraction misclassified) on the train and test sets, in evaluation mode. A spec file has no weights: "
         "its scores are those of untrained weights drawn from its seed.",
     )
-    parser.add_argument("file", type=Path, metavar="FILE", help="a .minidl model, checkpoint or spec file")
+    parser.add_argument("file", type=input_path, metavar="FILE", help="a .minidl model, checkpoint or spec file")
     parser.add_argument(
         "--fresh",
         type=positive_int,
@@ -51,6 +56,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.fresh_seed is not None and args.fresh is None:
+        raise ConfigError(f"--fresh-seed {args.fresh_seed}: seeds the points of --fresh N; pass --fresh too")
     loaded = load(args.file)
     training = loaded.spec["training"]
     if training is None:
@@ -73,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
             "seed": fresh.seed,
         }
     if args.json:
-        print(json.dumps(result, indent=2))
+        say_json(result)
         return 0
     _print(result, fresh, training["seed"])
     return 0

@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 from minidl.cli import experiments, interrupts
-from minidl.cli.options import DEFAULT_THREADS, add_threads_option, positive_int, runtime
+from minidl.cli.options import DEFAULT_THREADS, add_threads_option, folder_path, positive_int, runtime
 from minidl.cli.output import ProgressBar, note, say
 from minidl.core.errors import ConfigError
 from minidl.workflow.files.atomic import check_target
@@ -21,21 +21,32 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "experiments",
         help="rerun the report's study (activations, inits, losses, optimizers, scheduler, dropout, plugins)",
         description="Train every configuration of the report's study over several seeds, in parallel, and write "
-        "OUTPUT/README.md (tables of final-epoch mean and std), results.json and PNG figures "
+        "DIR/README.md (tables of final-epoch mean and std), results.json and PNG figures "
         "(figures need matplotlib: pip install 'minidl[experiments]'). The files written are listed on stdout; "
         "an existing report is replaced only with --force.",
     )
     parser.add_argument("--quick", action="store_true", help="a smoke test: 2 trials, 20 epochs, 200/200 points")
     parser.add_argument(
-        "--trials", type=positive_int, help="trials (seeds) per configuration (default: 10, or 2 with --quick)"
+        "--trials",
+        type=positive_int,
+        metavar="N",
+        help="trials (seeds) per configuration (default: 10, or 2 with --quick)",
     )
     parser.add_argument(
-        "--jobs", type=positive_int, default=os.cpu_count() or 1, help="worker processes (default: all cores)"
+        "--jobs",
+        type=positive_int,
+        default=os.cpu_count() or 1,
+        metavar="N",
+        help="worker processes (default: all cores)",
     )
     parser.add_argument(
-        "--output", type=Path, default=Path("minidl-experiments"), help="report folder (default: %(default)s)"
+        "--output",
+        type=folder_path,
+        default=Path("minidl-experiments"),
+        metavar="DIR",
+        help="report folder (default: %(default)s)",
     )
-    parser.add_argument("--force", action="store_true", help="replace the files of an earlier report in OUTPUT")
+    parser.add_argument("--force", action="store_true", help="replace the files of an earlier report in DIR")
     add_threads_option(parser)
     parser.set_defaults(run=run)
 

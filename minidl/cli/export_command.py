@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
-from minidl.cli.options import output_path
+from minidl.cli.options import input_path, output_path
 from minidl.cli.output import say
 from minidl.cli.output_path import check_output, renamed
 from minidl.core.errors import SpecError
@@ -24,12 +23,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "pip install 'minidl[onnx]'), or its weights as a safetensors file with the spec in its metadata "
         "(read back with minidl import-weights).",
     )
-    parser.add_argument("file", type=Path, metavar="FILE", help="a .minidl model or checkpoint file")
+    parser.add_argument("file", type=input_path, metavar="FILE", help="a .minidl model or checkpoint file")
     parser.add_argument("--format", choices=tuple(SUFFIXES), default="onnx", help="what to write (default: onnx)")
     parser.add_argument(
         "--output",
         type=output_path,
-        help="where to write (default: FILE's name with .onnx or .safetensors, in the current folder)",
+        metavar="FILE",
+        help="where to write (default: the input's name with .onnx or .safetensors, in the current folder)",
     )
     parser.add_argument("--force", action="store_true", help="replace the output file if it exists")
     parser.set_defaults(run=run)

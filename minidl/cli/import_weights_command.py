@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
-from minidl.cli.options import output_path
+from minidl.cli.options import input_path, output_path
 from minidl.cli.output import say
 from minidl.cli.output_path import check_output, renamed
 from minidl.workflow.export import load_safetensors
@@ -20,10 +19,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "model of a spec and save it as a .minidl model. Every weight must be there with its name "
         "(layers.<i>.weight, layers.<i>.bias, ...), shape and the spec's dtype, and nothing else.",
     )
-    parser.add_argument("weights", type=Path, metavar="WEIGHTS", help="a .safetensors file")
+    parser.add_argument("weights", type=input_path, metavar="WEIGHTS", help="a .safetensors file")
     parser.add_argument(
         "--spec",
-        type=Path,
+        type=input_path,
         metavar="FILE",
         help="a .minidl spec, model or checkpoint file whose spec the weights fit (default: the spec minidl "
         "export wrote into WEIGHTS)",
@@ -31,6 +30,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--output",
         type=output_path,
+        metavar="FILE",
         help=f"the model file to write (default: WEIGHTS' name with {EXTENSION}, in the current folder)",
     )
     parser.add_argument("--force", action="store_true", help="replace the output file if it exists")

@@ -8,7 +8,6 @@ wrote the file.
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 from typing import Any
 
@@ -17,8 +16,11 @@ from rich.table import Table
 from rich.text import Text
 
 from minidl import registry
+from minidl.cli.options import input_path
+from minidl.cli.output import say_json
 from minidl.components.modules.sequential import Sequential
 from minidl.core.config import config_text
+from minidl.core.errors import printable
 from minidl.workflow.files import LoadedFile, TrainingState, load
 from minidl.workflow.spec import layer_shapes
 
@@ -31,7 +33,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "parameter count), the totals, the training setup, the history's last and best values, and the "
         "minidl and plugin versions that wrote it.",
     )
-    parser.add_argument("file", type=Path, metavar="FILE", help="a .minidl spec, model or checkpoint file")
+    parser.add_argument("file", type=input_path, metavar="FILE", help="a .minidl spec, model or checkpoint file")
     parser.add_argument("--json", action="store_true", help="print the summary as JSON, with every epoch's metrics")
     parser.set_defaults(run=run)
 
@@ -100,8 +102,8 @@ def _ref(ref: dict[str, Any] | None) -> str:
 def _print(s: dict[str, Any]) -> None:
     console = Console(highlight=False)
 
-    def say(text: str) -> None:
-        console.print(text, markup=False, soft_wrap=True)
+    def say(text: str) -> None:  # one line, as output.say writes it
+        console.print(printable(text), markup=False, soft_wrap=True)
 
     say(f"{s['file']}: {s['kind']}")
     table = Table(show_edge=False, header_style="bold")
@@ -165,7 +167,7 @@ def _producer_text(producer: dict[str, Any]) -> str:
 def run(args: argparse.Namespace) -> int:
     s = summary(load(args.file), args.file)
     if args.json:
-        print(json.dumps(s, indent=2))
+        say_json(s)
     else:
         _print(s)
     return 0

@@ -31,7 +31,7 @@ def _whole_number(text: str, low: int, expected: str, high: int = _INT_MAX) -> i
 
 def positive_int(text: str) -> int:
     """An int >= 1 (trials, jobs, checkpoint interval, fresh points)."""
-    return _whole_number(text, 1, "a whole number >= 1")
+    return _whole_number(text, 1, "a whole number >= 1 (and below 2**63)")
 
 
 def training_setting(name: str) -> Callable[[str], int]:
@@ -44,17 +44,30 @@ def add_training_settings(parser: argparse.ArgumentParser, *names: str, default:
     """``--epochs``, ``--batch-size``, ``--seed`` as TRAINING_LIMITS declares them (range and help)."""
     for name in names:
         option, limit = "--" + name.replace("_", "-"), TRAINING_LIMITS[name]
-        parser.add_argument(option, type=training_setting(name), help=f"{limit.help} (default: {default})")
+        parser.add_argument(option, type=training_setting(name), metavar="N", help=f"{limit.help} (default: {default})")
 
 
 def positive_number(text: str) -> float:
-    """A finite float > 0 (a learning rate, a number of seconds)."""
+    """A finite float > 0 (a learning rate)."""
+    return _positive(text, math.inf, "a finite number > 0")
+
+
+MAX_SECONDS = 365 * 24 * 3600
+"""The longest wait ``--timeout`` takes: a year (far larger numbers overflow the timers below, 1e308 did)."""
+
+
+def seconds(text: str) -> float:
+    """A number of seconds > 0, at most a year."""
+    return _positive(text, MAX_SECONDS, f"a number of seconds > 0 and at most {MAX_SECONDS} (a year)")
+
+
+def _positive(text: str, high: float, expected: str) -> float:
     try:
         value = float(text)
     except ValueError:
         value = math.nan
-    if not (math.isfinite(value) and value > 0):
-        raise argparse.ArgumentTypeError(f"expected a finite number > 0, got {text!r}")
+    if not (math.isfinite(value) and 0 < value <= high):
+        raise argparse.ArgumentTypeError(f"expected {expected}, got {text!r}")
     return value
 
 
@@ -115,10 +128,24 @@ def runtime(args: argparse.Namespace, world: World | None = None) -> Runtime:
     return Runtime(threads=args.threads, world=world, **chosen)
 
 
+def input_path(text: str) -> Path:
+    """A file to read: not empty (``Path('')`` is the current folder, and an error would name ``.``)."""
+    return _named(text, "a file path")
+
+
 def output_path(text: str) -> Path:
     """A file to write: not empty, and not a folder name (``out/``); the rest is checked before any work."""
-    if not text:
-        raise argparse.ArgumentTypeError("expected a file path, got ''")
     if text.endswith(("/", os.sep)):
         raise argparse.ArgumentTypeError(f"expected a file path, got {text!r}, which names a folder")
+    return _named(text, "a file path")
+
+
+def folder_path(text: str) -> Path:
+    """A folder to write in: not empty (``''`` would be the current folder, which nobody names that way)."""
+    return _named(text, "a folder path")
+
+
+def _named(text: str, expected: str) -> Path:
+    if not text:
+        raise argparse.ArgumentTypeError(f"expected {expected}, got ''")
     return Path(text)

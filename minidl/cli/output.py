@@ -7,20 +7,62 @@
 
 Rich's progress bar cannot keep this rule: while it is live it redirects stdout into its own stream.
 So the bar is one line of plain text on stderr, redrawn in place and erased before each line of data.
-Nothing here is read as markup: names from users and plugins are printed exactly as they are.
+Nothing here is read as markup: names from users and plugins are printed as they are, control characters escaped.
 """
 
 from __future__ import annotations
 
+import json
+import math
 import os
 import sys
 import time
 from types import TracebackType
+from typing import Any
+
+from minidl.core.errors import printable
 
 
 def say(text: str) -> None:
-    """A line of results or data: stdout."""
-    print(text, flush=True)
+    """A line of results or data: stdout, one line whatever a file name holds (a newline or a terminal escape in it
+    is written escaped: ``\\n``, ``\\x1b``)."""
+    _write(printable(text))
+
+
+def _write(text: str) -> None:
+    """Print on stdout. A reader that left (``minidl train | head -1``) does not stop the command: the files it
+    writes are the work, so it goes on without stdout."""
+    try:
+        print(text, flush=True)
+    except BrokenPipeError:
+        _without_stdout()
+
+
+def _without_stdout() -> None:
+    """From now on stdout goes nowhere (its file descriptor too, so that the flush at exit cannot fail again)."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    except (AttributeError, OSError, ValueError):  # a stream without a descriptor of its own: replace the object
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 (for the life of this process)
+    finally:
+        os.close(devnull)
+
+
+def say_json(value: Any) -> None:
+    """``value`` as indented JSON on stdout. JSON has no NaN or Infinity (``jq`` and browsers refuse Python's ``NaN``):
+    a number that is not finite, the loss of diverged weights, is written ``null``, as JavaScript writes it."""
+    _write(json.dumps(_finite(value), indent=2, allow_nan=False))  # control characters are escaped by json
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(item) for item in value]
+    return value
 
 
 def note(text: str) -> None:

@@ -7,9 +7,9 @@ so it never mixes into another command's output).
 from __future__ import annotations
 
 import argparse
-import json
 
 from minidl import registry
+from minidl.cli.output import say_json
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -26,7 +26,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     infos = registry.plugins()
     if args.json:
-        print(json.dumps([i.as_dict() for i in infos], indent=2))
+        say_json([i.as_dict() for i in infos])
         return 0
     for info in infos:
         print(f"{info.distribution} {info.version}: {info.status}")

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from minidl.cli.distributed import add_distributed_options, joined, launch, launches, writes_files
-from minidl.cli.options import add_training_settings, runtime
+from minidl.cli.options import add_training_settings, input_path, runtime
 from minidl.cli.training import add_saving_options, fit_and_save, plan_outputs, resumed_output
 from minidl.core.errors import ConfigError, SpecError
 from minidl.workflow.files import load
@@ -23,7 +22,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "Any other existing file is replaced only with --force.",
     )
     parser.add_argument(
-        "checkpoint_file", type=Path, metavar="CHECKPOINT", help="a checkpoint written by minidl train --every"
+        "checkpoint_file", type=input_path, metavar="CHECKPOINT", help="a checkpoint written by minidl train --every"
     )
     add_training_settings(parser, "epochs", default="the run's plan")
     add_saving_options(parser)
@@ -44,9 +43,14 @@ def run(args: argparse.Namespace) -> int:
             run.change("epochs", args.epochs)
         trainer = run.trainer
         if trainer.done:
+            if args.epochs is None:
+                raise ConfigError(
+                    f"{args.checkpoint_file}: the run has trained all the epochs it planned ({trainer.epoch}); "
+                    f"pass --epochs with a total above {trainer.epoch} to train further"
+                )
             raise ConfigError(
-                f"{args.checkpoint_file}: the run has already trained {trainer.epoch} of {trainer.epochs} epochs; "
-                f"pass --epochs with a larger total to train further"
+                f"--epochs {args.epochs}: {args.checkpoint_file} has already trained {trainer.epoch} epochs; "
+                f"pass a total above {trainer.epoch} to train further"
             )
         outputs = plan_outputs(args, resumed_output(args.checkpoint_file), args.checkpoint_file, check=writes_files())
         if launches(args):

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from minidl.cli.distributed import add_distributed_options, joined, launch, launches, writes_files
-from minidl.cli.options import add_training_settings, positive_number, runtime
+from minidl.cli.options import add_training_settings, input_path, positive_number, runtime
 from minidl.cli.training import add_saving_options, derived_output, fit_and_save, plan_outputs
 from minidl.core.errors import SpecError
 from minidl.workflow.files import load
@@ -28,7 +28,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "written, go to stdout; the progress bar (in a terminal) and errors go to stderr.",
     )
     parser.add_argument(
-        "file", nargs="?", type=Path, metavar="FILE", help="a .minidl spec or model file (default: the default recipe)"
+        "file",
+        nargs="?",
+        type=input_path,
+        metavar="FILE",
+        help="a .minidl spec or model file (default: the default recipe)",
     )
     add_training_settings(parser, "epochs", "batch_size", "seed", default="the spec's")
     parser.add_argument("--lr", type=positive_number, help="the optimizer's learning rate (default: the spec's)")
@@ -68,7 +72,8 @@ def run(args: argparse.Namespace) -> int:
         spec = with_overrides(spec_of(args.file), args)
         default = derived_output(args.file, "-trained") if args.file else DEFAULT_OUTPUT
         outputs = plan_outputs(args, default, check=writes_files())
+        chosen = runtime(args, world)  # the device and precision checked here, before any rank starts
         if launches(args):
             return launch(args)
-        fit_and_save(Run(spec, runtime=runtime(args, world)), outputs)
+        fit_and_save(Run(spec, runtime=chosen), outputs)
     return 0

@@ -35,6 +35,12 @@ def check_precision(precision: str, dtype: torch.dtype | None, device: torch.dev
         raise ConfigError(f"precision 'bf16': {torch.cuda.get_device_name(device)} has no bfloat16 arithmetic")
 
 
+def check_data_parallel(precision: str) -> None:
+    """Refuse a precision that data-parallel training cannot run (its gradients are averaged in the model's dtype)."""
+    if precision == "bf16":
+        raise ConfigError("precision 'bf16': data-parallel training runs in the model's dtype; leave bf16 out")
+
+
 def apply_matmul_precision(precision: str, device: torch.device) -> None:
     """Set CUDA's float32 matmul mode for a run on ``device`` (process-wide, like torch's thread count): TF32 for
     ``tf32``, IEEE float32 otherwise. CPU runs leave it alone."""

@@ -31,6 +31,7 @@ from minidl.core.module import Module
 from minidl.workflow.distributed import World, data_parallel
 from minidl.workflow.failures import Watch, Watched
 from minidl.workflow.fast_step import CompileFallback, train_step
+from minidl.workflow.precision import check_data_parallel
 from minidl.workflow.random_draws import seed_device_generator
 from minidl.workflow.steps import choose_step
 from minidl.workflow.training_limits import TRAINING_LIMITS
@@ -143,8 +144,7 @@ class Trainer:
 
         The Run joins its world's ranks here, once they agree on the run and hold rank 0's weights.
         """
-        if self.precision == "bf16":
-            raise ConfigError("precision 'bf16': data-parallel training runs in the model's dtype; leave bf16 out")
+        check_data_parallel(self.precision)
         self.world = world
         if self.compiled_step is not None:
             self.compiled_step = None

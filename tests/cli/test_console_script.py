@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+import minidl
+
 SCRIPT = shutil.which("minidl", path=str(Path(sys.executable).parent)) or shutil.which("minidl")
 pytestmark = pytest.mark.skipif(SCRIPT is None, reason="the minidl console script is not installed")
 
@@ -23,3 +25,16 @@ def test_console_script_runs_and_fails_cleanly(tmp_path: Path) -> None:
     )
     assert bad.returncode == 2
     assert bad.stderr.strip().count("\n") == 0 and "Traceback" not in bad.stderr
+
+
+def test_a_reader_that_leaves_early_does_not_cost_the_trained_model(tmp_path: Path, spec_file: Path) -> None:
+    """``minidl train ... | head -1``: before, the first epoch line after ``head`` left raised BrokenPipeError,
+    training stopped with status 1 and no model was saved. Now the command goes on without stdout."""
+    child = subprocess.Popen(
+        [SCRIPT, "train", spec_file, "--every", "1"], cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    child.stdout.close()  # the reader leaves before the first line: every write to stdout fails
+    _, err = child.communicate(timeout=120)
+    assert child.returncode == 0 and err == b""
+    assert minidl.load(tmp_path / "small-trained.minidl").spec["training"]["epochs"] == 3
+    assert minidl.load(tmp_path / "small-trained-checkpoint.minidl").kind == "checkpoint"

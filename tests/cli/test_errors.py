@@ -25,6 +25,7 @@ BAD_OPTIONS = [
     ("components", "widgets"),
     ("experiments", "--trials", "0"),
     ("experiments", "--jobs", "x"),
+    ("experiments", "--quick", "--output", ""),  # wrote the report into the current folder
     ("frobnicate",),
     (),
 ]
@@ -35,6 +36,33 @@ def test_bad_options(cli, argv: tuple[str, ...]) -> None:
     result = cli(*argv)
     assert_one_line_error(result)
     assert "--help" in result.err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [(c, "") for c in ("train", "resume", "evaluate", "inspect", "export", "import-weights")]
+    + [("import-weights", "w.safetensors", "--spec", "")],
+    ids=" ".join,
+)
+def test_an_empty_file_name_is_named_as_given(cli, argv: tuple[str, ...]) -> None:
+    """``minidl inspect ''`` said ``minidl: error: .: not a regular file``: a folder the user never named."""
+    result = cli(*argv)
+    assert_one_line_error(result)
+    assert "expected a file path, got ''" in result.err and " .:" not in result.err
+
+
+def test_a_huge_count_is_refused_with_the_bound_it_passed(cli) -> None:
+    """``--every 100000000000000000000`` said ``expected a whole number >= 1``, which it is."""
+    result = cli("train", "--every", "100000000000000000000")
+    assert_one_line_error(result)
+    assert "expected a whole number >= 1 (and below 2**63), got '100000000000000000000'" in result.err
+
+
+def test_an_unknown_option_is_the_sub_command_s_error(cli) -> None:
+    """``minidl resume x.minidl --lr 3`` said ``minidl: error: ... (see minidl --help)``: that help lists no options."""
+    result = cli("resume", "x.minidl", "--lr", "3")
+    assert_one_line_error(result)
+    assert result.err == "minidl resume: error: unrecognized arguments: --lr 3 (see minidl resume --help)\n"
 
 
 @pytest.mark.parametrize("command", ["train", "resume", "evaluate", "inspect"])

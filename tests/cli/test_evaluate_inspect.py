@@ -90,6 +90,36 @@ def test_evaluate_fresh_points(cli, trained: Path) -> None:
     assert "on 3,000 fresh points" in table[3] and "95% interval" in table[3]
 
 
+def strict_json(text: str) -> object:
+    """What ``jq`` or a browser accepts: JSON without Python's NaN and Infinity."""
+
+    def refuse(name: str) -> None:
+        raise ValueError(f"{name} is not JSON")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+def test_json_output_is_strict_json_when_a_loss_is_nan(cli, tmp_path: Path) -> None:
+    """``minidl evaluate --json`` on weights that hold NaN printed ``"train_loss": NaN``, which jq refuses."""
+    spec = small_spec()
+    model = minidl.build_model(spec, seed=0)
+    model.param()[0].value[0, 0] = float("nan")
+    minidl.save(model, tmp_path / "nan.minidl", training=spec["training"])
+    result = cli("evaluate", "nan.minidl", "--json")
+    assert result.code == 0, result.err
+    scores = strict_json(result.out)
+    assert scores["train_loss"] is None and scores["test_loss"] is None and 0 <= scores["train_error"] <= 1
+    for argv in (("inspect", "nan.minidl", "--json"), ("components", "--json"), ("plugins", "--json")):
+        strict_json(cli(*argv).out)
+
+
+def test_a_fresh_seed_without_fresh_points_is_refused(cli, trained: Path) -> None:
+    """``minidl evaluate m.minidl --fresh-seed 3`` printed the usual table, the seed silently unused."""
+    result = cli("evaluate", trained, "--fresh-seed", "3")
+    assert_one_line_error(result)
+    assert result.err == "minidl: error: --fresh-seed 3: seeds the points of --fresh N; pass --fresh too\n"
+
+
 def test_evaluate_a_spec_file_says_its_weights_are_untrained(cli, spec_file: Path) -> None:
     result = cli("evaluate", spec_file)
     assert result.code == 0, result.err

@@ -55,7 +55,7 @@ def test_exporting_a_spec_file_says_weights_are_needed(cli, spec_file: Path) -> 
 
 
 @pytest.mark.parametrize("command", ["export", "import-weights"])
-@pytest.mark.parametrize("name", ["", ".", "/"])
+@pytest.mark.parametrize("name", [".", "/"])
 def test_a_path_without_a_file_name_is_one_line(cli, command: str, name: str) -> None:
     """Found by test_properties: ``minidl export ''`` raised pathlib's ValueError deriving the output's name."""
     result = cli(command, name)
@@ -98,3 +98,29 @@ def test_bad_weights_are_one_line_naming_the_tensor(cli, model_file: Path, tmp_p
     assert_one_line_error(cli("import-weights", tmp_path / "junk.safetensors"))
     assert_one_line_error(cli("import-weights", tmp_path / "nothing.safetensors"))
     assert not (tmp_path / "w.minidl").exists()
+
+
+def test_a_model_file_and_a_safetensors_file_given_for_each_other_are_named(
+    cli, model_file: Path, tmp_path: Path
+) -> None:
+    """``minidl import-weights net.minidl`` said ``header length 8386104319403271814 is more than the limit``;
+    ``minidl train w.safetensors`` said ``not a minidl file (... "format": 'minidl')``."""
+    result = cli("import-weights", model_file, "--output", "out.minidl")
+    assert_one_line_error(result)
+    assert result.err == (
+        f"minidl: error: {model_file}: a minidl file, not a safetensors file: minidl reads it as it is "
+        "(import-weights takes it as --spec; minidl export --format safetensors writes its weights as safetensors)\n"
+    )
+    assert cli("export", model_file, "--format", "safetensors", "--output", "w.safetensors").code == 0
+    for command in ("train", "evaluate", "inspect", "export"):
+        result = cli(command, "w.safetensors")
+        assert_one_line_error(result)
+        assert result.err == (
+            "minidl: error: w.safetensors: a safetensors file, not a minidl file (minidl import-weights makes a model "
+            "file of it)\n"
+        )
+    (tmp_path / "five.py").write_text("print(5)\n")
+    assert cli("inspect", "five.py").err == (
+        'minidl: error: five.py: not a minidl file (expected a msgpack map starting with "format": "minidl")\n'
+    )
+    assert not (tmp_path / "out.minidl").exists()

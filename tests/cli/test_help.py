@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
 from minidl.cli import COMMANDS
@@ -18,3 +21,20 @@ def test_help(cli, command: str) -> None:
 def test_version(cli) -> None:
     result = cli("--version")
     assert result.code == 0 and result.out.startswith("minidl ")
+
+
+def test_the_readme_names_each_option_s_value_as_the_help_does(cli) -> None:
+    """The README said ``--trials N``, ``--output DIR``; the help said ``--trials TRIALS``, ``--output OUTPUT``."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    synopsis = readme.split("## The command line: `minidl`", 1)[1].split("```sh\n", 1)[1].split("```", 1)[0]
+    options: dict[str, set[str]] = {}
+    command = ""
+    for line in synopsis.splitlines():
+        words = line.split("#", 1)[0].split()
+        if line.startswith("minidl "):
+            command = words[1]
+        options.setdefault(command, set()).update(re.findall(r"(--[a-z-]+ [A-Z]+)\b", " ".join(words)))
+    assert set(options) == set(COMMANDS)
+    for command, named in options.items():
+        usage = " ".join(cli(command, "--help").out.split("\n\n", 1)[0].split())
+        assert {option for option in named if f"[{option}]" not in usage} == set(), command

@@ -10,7 +10,7 @@ import pytest
 import torch
 
 import minidl
-from tests.cli.conftest import assert_one_line_error
+from tests.cli.conftest import assert_one_line_error, small_spec
 from tests.workflow.distributed.ranks import float64_spec
 
 DEADLINE = 120.0
@@ -59,6 +59,32 @@ def test_bad_input_is_refused_before_any_process_starts(cli, tmp_path: Path) -> 
     assert_one_line_error(cli("train", "missing.minidl", "--nproc", "2"))
     assert_one_line_error(cli("train", "--nproc", "0"))
     assert_one_line_error(cli("resume", "x.minidl", "--timeout", "nan"))
+
+
+@pytest.mark.parametrize(
+    ("option", "error"),
+    [
+        (("--precision", "bf16"), "precision 'bf16': data-parallel training runs in the model's dtype; leave bf16 out"),
+        (("--device", "mps"), "device 'mps': minidl runs on cpu, cuda, cuda:N or auto, not on 'mps'"),
+    ],
+)
+def test_a_runtime_choice_the_ranks_cannot_run_is_refused_once(cli, tmp_path: Path, option, error: str) -> None:
+    """Before: the ranks started and each printed the error, the two lines sometimes run together on one line."""
+    minidl.save_spec(small_spec(), tmp_path / "spec.minidl")
+    minidl.Run(small_spec()).save_checkpoint(tmp_path / "run-checkpoint.minidl")
+    for command in (("train", "spec.minidl"), ("resume", "run-checkpoint.minidl", "--epochs", "4")):
+        result = cli(*command, "--nproc", "2", *option)
+        assert_one_line_error(result)
+        assert result.err == f"minidl: error: {error}\n"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["run-checkpoint.minidl", "spec.minidl"]
+
+
+def test_a_huge_timeout_is_one_line_not_a_traceback(cli) -> None:
+    """``--nproc 2 --timeout 1e308`` started both ranks, which died in OverflowError tracebacks (timedelta)."""
+    result = cli("train", "--nproc", "2", "--timeout", "1e308")
+    assert_one_line_error(result)
+    assert "argument --timeout: expected a number of seconds > 0 and at most 31536000 (a year)" in result.err
+    assert cli("train", "--epochs", "1", "--timeout", "31536000").code == 0
 
 
 def test_nproc_under_torchrun_must_match_its_processes(cli, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -112,3 +112,17 @@ def test_threads_default_to_one_and_follow_the_option(cli, spec_file: Path) -> N
     assert torch.get_num_threads() == 1
     assert cli("evaluate", spec_file, "--threads", "2").code == 0
     assert torch.get_num_threads() == 2
+
+
+def test_a_file_name_with_a_newline_or_an_escape_stays_one_escaped_line(cli, spec_file: Path) -> None:
+    """``saved model new<newline>line-trained.minidl`` took two lines of stdout, and an escape sequence in a name
+    reached the terminal."""
+    for name in ("new\nline.minidl", "red\x1b[31m.minidl"):
+        (spec_file.parent / name).write_bytes(spec_file.read_bytes())
+        result = cli("train", name, "--epochs", "1")
+        assert result.code == 0, result.err
+        saved = result.out.splitlines()[-1]
+        assert saved.startswith(f"saved model {name.encode('unicode_escape').decode().removesuffix('.minidl')}-trained")
+        assert len(result.out.splitlines()) == 2 and "\x1b" not in result.out
+        shown = cli("inspect", name).out
+        assert shown.startswith(name.encode("unicode_escape").decode() + ": spec\n") and "\x1b" not in shown

@@ -80,7 +80,17 @@ def test_resume_a_finished_run_says_how_to_go_on(cli, spec_file: Path) -> None:
     cli("train", spec_file, "--epochs", "1", "--every", "1", "--output", "done.minidl")
     result = cli("resume", "done-checkpoint.minidl")
     assert_one_line_error(result)
-    assert "--epochs" in result.err
+    assert result.err == (
+        "minidl: error: done-checkpoint.minidl: the run has trained all the epochs it planned (1); pass --epochs "
+        "with a total above 1 to train further\n"
+    )
+    cli("train", spec_file, "--epochs", "3", "--every", "3", "--output", "three.minidl")
+    result = cli("resume", "three-checkpoint.minidl", "--epochs", "2")  # it said "trained 3 of 2 epochs"
+    assert_one_line_error(result)
+    assert result.err == (
+        "minidl: error: --epochs 2: three-checkpoint.minidl has already trained 3 epochs; pass a total above 3 to "
+        "train further\n"
+    )
 
 
 def test_train_refuses_a_checkpoint(cli, spec_file: Path) -> None:

@@ -22,7 +22,7 @@ import torch
 from minidl.core.errors import ConfigError, SpecError
 from minidl.workflow.export.raw import little_endian
 from minidl.workflow.files.checks import child, expect_int, expect_list, expect_map, expect_str, fail
-from minidl.workflow.files.document import MAGIC
+from minidl.workflow.files.document import MAGIC, starts_a_document
 from minidl.workflow.files.tensors import MAX_DIMS, _swap_bytes
 
 SAFETENSORS_DTYPES: dict[str, torch.dtype] = {
@@ -76,25 +76,23 @@ def read_header(file: BinaryIO, size: int, where: str) -> tuple[dict[str, Entry]
     if len(head) < 8:
         raise SpecError(f"{where}: {size} bytes is too short for a safetensors file (8 bytes of header length first)")
     length = int.from_bytes(head, "little")
-    if length > MAX_HEADER_BYTES or 8 + length > size:
-        raise SpecError(f"{where}: {_wrong_length(head, length, size)}")
+    if 8 + length > size and starts_a_document(head + file.read(1 + len(MAGIC) - 8)):
+        raise SpecError(
+            f"{where}: a minidl file, not a safetensors file: minidl reads it as it is (import-weights takes it as "
+            "--spec; minidl export --format safetensors writes its weights as safetensors)"
+        )
+    if length > MAX_HEADER_BYTES:
+        raise SpecError(
+            f"{where}: not a safetensors file: its first 8 bytes give a header length of {length}, more than the "
+            f"limit of {MAX_HEADER_BYTES} bytes"
+        )
+    if 8 + length > size:
+        raise SpecError(f"{where}: header length {length} runs past the end of the file ({size} bytes)")
     header = _header_json(file.read(length), where)
     metadata = _metadata(header.pop(METADATA, {}), child(where, METADATA))
     entries = {name: _entry(value, child(where, name), file, 8 + length) for name, value in header.items()}
     _check_layout(entries, data_start=8 + length, data_size=size - 8 - length, where=where)
     return entries, metadata
-
-
-def _wrong_length(head: bytes, length: int, size: int) -> str:
-    """Why a header length cannot be right: most often the file is not a safetensors file at all."""
-    if 0x80 <= head[0] <= 0x8F and MAGIC.startswith(head[1:]):
-        return "a minidl file, not a safetensors file: minidl reads it as it is (minidl evaluate FILE)"
-    if length > MAX_HEADER_BYTES:
-        return (
-            f"not a safetensors file: its first 8 bytes give a header length of {length}, more than the limit of "
-            f"{MAX_HEADER_BYTES} bytes"
-        )
-    return f"header length {length} runs past the end of the file ({size} bytes)"
 
 
 def write(file: BinaryIO, tensors: Mapping[str, torch.Tensor], metadata: Mapping[str, str]) -> None:

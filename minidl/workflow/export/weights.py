@@ -68,7 +68,8 @@ def _spec(given: dict[str, Any] | None, metadata: dict[str, str], where: str) ->
         at = child(where, PRODUCER_KEY)
         producer = read_producer(safetensors_format.strict_json(metadata[PRODUCER_KEY], at), at)
     at = child(where, SPEC_KEY)
+    value = safetensors_format.strict_json(metadata[SPEC_KEY], at)  # its errors name the place already
     try:
-        return read_spec(safetensors_format.strict_json(metadata[SPEC_KEY], at), producer), producer
+        return read_spec(value, producer), producer
     except SpecError as error:
         raise SpecError(f"{at}: {error}") from None

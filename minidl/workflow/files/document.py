@@ -55,6 +55,21 @@ class Document:
     tensors: Any
 
 
+_EXPECTED = f'expected a msgpack map starting with "format": "{FORMAT_ID}"'
+
+
+def starts_a_document(head: bytes) -> bool:
+    """Whether ``head``, a file's first ``1 + len(MAGIC)`` bytes, starts a minidl document."""
+    return len(head) == 1 + len(MAGIC) and 0x80 <= head[0] <= 0x8F and head[1:] == MAGIC
+
+
+def _what_else(head: bytes, size: int) -> str:
+    """What a file that is not a minidl document is, as far as its first bytes tell: a safetensors file is named."""
+    if head[8:9] == b"{" and 8 + int.from_bytes(head[:8], "little") <= size:  # header length, then its JSON
+        return "a safetensors file, not a minidl file (minidl import-weights makes a model file of it)"
+    return f"not a minidl file ({_EXPECTED})"
+
+
 def read_document(path: str | os.PathLike[str], max_bytes: int = MAX_FILE_BYTES) -> Document:
     """Decode and check the file at ``path``; errors about the file as a whole name it by ``path``."""
     name = str(path)
@@ -63,15 +78,12 @@ def read_document(path: str | os.PathLike[str], max_bytes: int = MAX_FILE_BYTES)
     with open(path, "rb", buffering=0) as file:
         size = os.fstat(file.fileno()).st_size
         if size == 0:
-            raise SpecError(f'{name}: empty (expected a msgpack map starting with "format": "minidl")')
+            raise SpecError(f"{name}: empty ({_EXPECTED})")
         if size > max_bytes:
             raise SpecError(f"{name}: {size} bytes is more than the limit of {max_bytes} (pass max_bytes to load it)")
         head = file.read(1 + len(MAGIC))
-        if len(head) < 1 + len(MAGIC) or not 0x80 <= head[0] <= 0x8F or head[1:] != MAGIC:
-            hint = "; a safetensors file? minidl import-weights makes a model file of it" if head[8:9] == b"{" else ""
-            raise SpecError(
-                f'{name}: not a minidl file (expected a msgpack map starting with "format": {FORMAT_ID!r}{hint})'
-            )
+        if not starts_a_document(head):
+            raise SpecError(f"{name}: {_what_else(head, size)}")
         file.seek(0)
         stream = Stream(
             file,

@@ -84,6 +84,16 @@ def test_a_file_the_library_wrote_from_torch_tensors_loads(tmp_path: Path) -> No
         minidl.load_safetensors(tmp_path / "w.safetensors")
 
 
+def test_a_spec_in_the_metadata_that_is_not_json_names_its_place_once(tmp_path: Path) -> None:
+    """It read ``w.safetensors.__metadata__["minidl.spec"]: w.safetensors.__metadata__["minidl.spec"]: the value is
+    not valid JSON ...``: the place twice."""
+    safetensors_torch.save_file(model_tensors(model()), tmp_path / "w.safetensors", metadata={"minidl.spec": "{x"})
+    with pytest.raises(SpecError) as error:
+        minidl.load_safetensors(tmp_path / "w.safetensors")
+    assert str(error.value).startswith(f'{tmp_path / "w.safetensors"}.__metadata__["minidl.spec"]: the value is not ')
+    assert str(error.value).count("minidl.spec") == 1
+
+
 def library_file(tmp_path: Path, **changes: torch.Tensor | None) -> Path:
     tensors = {k: v.contiguous() for k, v in model_tensors(model()).items()}
     tensors.update(changes)
@@ -216,5 +226,7 @@ def test_a_file_of_another_format_is_named_as_such(tmp_path: Path) -> None:
     with pytest.raises(SpecError, match=r"m\.onnx: not a safetensors file: its first 8 bytes give a header length"):
         minidl.load_safetensors(tmp_path / "m.onnx")
     minidl.save_safetensors(model(), tmp_path / "m.safetensors")
-    with pytest.raises(SpecError, match=r"not a minidl file .*a safetensors file\? minidl import-weights makes"):
+    with pytest.raises(
+        SpecError, match=r"m\.safetensors: a safetensors file, not a minidl file \(minidl import-weights makes"
+    ):
         minidl.load(tmp_path / "m.safetensors")
