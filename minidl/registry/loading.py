@@ -243,8 +243,34 @@ def _register_all(manager: pluggy.PluginManager, distribution: str, version: str
         for kind in KINDS:
             for impl in getattr(manager.hook, HOOK_OF_KIND[kind]).get_hookimpls():
                 if impl.plugin is module:
-                    impl.function(register=_collector(kind, distribution, version, staged))
+                    returned = impl.function(register=_collector(kind, distribution, version, staged))
+                    _check_hook_result(impl.function, returned)
     return _deduplicate(staged)
+
+
+def _check_hook_result(hook: Any, returned: Any) -> None:
+    """A hook registers by calling ``register``; one that returns something (a generator's ``yield``, a list of
+    classes, a coroutine) registered nothing of what it meant to, so the distribution fails instead of loading empty."""
+    if returned is None:
+        return
+    if inspect.isgenerator(returned) or inspect.iscoroutine(returned):
+        returned.close()  # never started: closing runs none of its body and silences "never awaited"
+        why = f"is a {'generator' if inspect.isgenerator(returned) else 'coroutine'} function, so its body never ran"
+    else:
+        why = f"returned {plain_text(type(returned).__name__, limit=40)} instead of None"
+    raise HookMisuse(
+        f"hook {hook.__name__} {why}: a hook calls register(cls) for each component and returns nothing",
+        hook,
+    )
+
+
+class HookMisuse(Exception):
+    """Raised internally for a hook that did not register the way hooks must; ``location`` is the hook's line."""
+
+    def __init__(self, message: str, hook: Any) -> None:
+        super().__init__(message)
+        code = getattr(hook, "__code__", None)
+        self.location = f"{code.co_filename}:{code.co_firstlineno}" if code else ""
 
 
 def _collector(kind: str, distribution: str, version: str, staged: list[Entry]) -> hookspecs.Register:

@@ -222,6 +222,32 @@ BAD_NAME_TEMPLATE = """
         register(Fine, name={name!r})
 """
 
+HOOK_IS_A_GENERATOR = """
+    import minidl
+    from minidl.registry import hookimpl
+
+    class Lazy(minidl.Module):
+        def forward(self, x): return x
+        def backward(self, g): return g
+
+    @hookimpl
+    def register_modules(register):
+        yield register(Lazy)
+"""
+
+HOOK_RETURNS_CLASSES = """
+    import minidl
+    from minidl.registry import hookimpl
+
+    class Listed(minidl.Module):
+        def forward(self, x): return x
+        def backward(self, g): return g
+
+    @hookimpl
+    def register_modules(register):
+        return [Listed]
+"""
+
 TWO_CLASSES_ONE_NAME = """
     import minidl
     from minidl.registry import hookimpl

@@ -35,8 +35,10 @@ def load_quietly() -> list[str]:
         (fp.RAISES_BASE_EXCEPTION, "Escape: not an Exception at all"),
         (fp.WRONG_HOOK_ARGUMENT, "PluginValidationError"),
         (fp.TWO_CLASSES_ONE_NAME, "registers two different modules under the name 'Same'"),
+        (fp.HOOK_IS_A_GENERATOR, "hook register_modules is a generator function, so its body never ran"),
+        (fp.HOOK_RETURNS_CLASSES, "hook register_modules returned list instead of None"),
     ],
-    ids=["sys.exit", "BaseException", "wrong-hook-argument", "one-name-two-classes"],
+    ids=["sys.exit", "BaseException", "wrong-hook-argument", "one-name-two-classes", "generator-hook", "returning-hook"],
 )
 def test_any_exception_marks_the_plugin_failed_and_the_host_goes_on(plugin_dir: Path, source: str, reason: str) -> None:
     fp.make_distribution(plugin_dir, "minidl-hostile", "1.0", "minidl_hostile_plugin", source)
