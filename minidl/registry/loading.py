@@ -31,6 +31,7 @@ from minidl.registry.capture import Captured, captured_output
 from minidl.registry.catalog import KINDS, Entry, make_entry
 from minidl.registry.discovery import BUILTIN_DISTRIBUTION, Found, canonical, find_distributions
 from minidl.registry.failures import PluginWarning, plugin_frame, plugin_roots, plugin_traceback, warn_at
+from minidl.registry.load_watch import watch_load
 from minidl.registry.text import error_text, plain_text
 from minidl.version import __version__
 
@@ -170,7 +171,7 @@ def _load_one(manager: pluggy.PluginManager, item: Found, info: PluginInfo, stri
     """Import one distribution's modules and run its hooks with output captured; on any failure, report it."""
     output = Captured()
     try:
-        with captured_output(output):
+        with watch_load(item.distribution, item.version), captured_output(output):
             modules = [ep.load() for ep in item.entry_points] if item.entry_points else [_builtin_module()]
             registered = _register_all(manager, item.distribution, item.version, modules)
     except KeyboardInterrupt:
@@ -178,7 +179,7 @@ def _load_one(manager: pluggy.PluginManager, item: Found, info: PluginInfo, stri
     except BaseException as error:  # SystemExit and the like included: a plugin never ends the host
         info.output = output.text  # before _fail: strict mode raises with it in place
         frame = plugin_frame(error, plugin_roots([ep.value for ep in item.entry_points]))
-        location = f"{frame.filename}:{frame.lineno}" if frame else getattr(error, "location", "")
+        location = getattr(error, "location", "") or (f"{frame.filename}:{frame.lineno}" if frame else "")
         status = "incompatible" if isinstance(error, IncompatiblePlugin) else "failed"
         _fail(info, status, error_text(error), location, plugin_traceback(error), strict, error)
         return []

@@ -222,6 +222,17 @@ BAD_NAME_TEMPLATE = """
         register(Fine, name={name!r})
 """
 
+LEAVES_A_THREAD = """
+    import threading
+    import time
+
+    def poll_forever():
+        while True:
+            time.sleep(0.05)
+
+    threading.Thread(target=poll_forever, name="poller").start()
+"""
+
 HOOK_IS_A_GENERATOR = """
     import minidl
     from minidl.registry import hookimpl

@@ -17,6 +17,7 @@ import pytest
 import minidl
 from minidl import registry
 from minidl.cli import main
+from minidl.registry import load_watch
 from tests.registry import fake_plugins as fp
 from tests.registry.conftest import info_of
 
@@ -38,7 +39,14 @@ def load_quietly() -> list[str]:
         (fp.HOOK_IS_A_GENERATOR, "hook register_modules is a generator function, so its body never ran"),
         (fp.HOOK_RETURNS_CLASSES, "hook register_modules returned list instead of None"),
     ],
-    ids=["sys.exit", "BaseException", "wrong-hook-argument", "one-name-two-classes", "generator-hook", "returning-hook"],
+    ids=[
+        "sys.exit",
+        "BaseException",
+        "wrong-hook-argument",
+        "one-name-two-classes",
+        "generator-hook",
+        "returning-hook",
+    ],
 )
 def test_any_exception_marks_the_plugin_failed_and_the_host_goes_on(plugin_dir: Path, source: str, reason: str) -> None:
     fp.make_distribution(plugin_dir, "minidl-hostile", "1.0", "minidl_hostile_plugin", source)
@@ -294,3 +302,14 @@ def test_a_plugin_package_named_like_minidl_is_still_the_plugins_code() -> None:
     minidl_package = _NOT_THE_PLUGIN[0]
     assert _inside(f"{minidl_package}/registry/loading.py", _NOT_THE_PLUGIN)
     assert not _inside(f"{minidl_package}_zoo/plugin.py", _NOT_THE_PLUGIN)
+
+
+def test_a_slow_plugin_is_named_on_stderr_while_it_loads(plugin_dir: Path, monkeypatch, capfd) -> None:
+    # a plugin sleeping 20 s at import left every command silent (its output is captured) for 20 s
+    monkeypatch.setattr(load_watch, "SLOW_LOAD_SECONDS", 0.0)
+    fp.make_distribution(plugin_dir, "minidl-slow", "1.0", "minidl_slow_plugin", "import time\ntime.sleep(1.0)\n")
+    load_quietly()
+    assert info_of("minidl-slow").status == "loaded"
+    assert "minidl: plugin minidl-slow 1.0 is still loading after 0 s (MINIDL_DISABLE_PLUGINS=minidl-slow skips it" in (
+        capfd.readouterr().err
+    )
