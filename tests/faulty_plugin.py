@@ -24,7 +24,9 @@ import torch
 import minidl
 from minidl.registry import hookimpl
 
-Stage = Literal["none", "constructor", "reset_parameters", "train_forward", "eval_forward", "backward"]
+Stage = Literal[
+    "none", "constructor", "reset_parameters", "train_forward", "eval_forward", "backward", "gradient_shape"
+]
 
 
 class Faulty(minidl.Module):
@@ -49,7 +51,7 @@ class Faulty(minidl.Module):
     def backward(self, g):
         if self.fail == "backward":
             raise KeyError("the backward failed")
-        return g
+        return g[:, :1] if self.fail == "gradient_shape" else g  # the layer below then fails on it
 
 
 class FaultyLoss(minidl.CrossEntropyLoss):

@@ -8,13 +8,16 @@ raises, and the failed component is found afterwards, in the traceback: the oute
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Sequence
 from types import TracebackType
 from typing import Any
 
+import torch
+
 from minidl import registry
 from minidl.components.modules.sequential import Sequential
-from minidl.core.errors import ComponentError, MinidlError, ResourceError, is_out_of_memory, one_line
+from minidl.core.errors import ComponentError, MinidlError, ResourceError, ShapeError, is_out_of_memory, one_line
 
 Watched = Sequence[tuple[Any, str, str]]
 """``(component, kind, place)`` triples, e.g. ``(loss, "loss", "spec.training.loss")``."""
@@ -43,10 +46,54 @@ def locate(error: BaseException, watched: Watched) -> ComponentError | None:
             if owner is not component:
                 continue
             index = component.running_layer(frame) if isinstance(component, Sequential) else None
+            stage = frame.f_code.co_name
+            if index is not None and stage == "backward":
+                index, error = _wrong_gradient(component, _batch_of(component, error), index, error)
             if index is not None:
                 component, where = component[index], f"{where}.layers[{index}]"
-            return component_error(kind, component, where, frame.f_code.co_name, error)
+            return component_error(kind, component, where, stage, error)
     return None
+
+
+def _batch_of(model: Sequential, error: BaseException) -> torch.Tensor | None:
+    """The input batch of the step that failed: the ``x`` beside ``model`` in a frame of the traceback."""
+    tb = error.__traceback__
+    while tb is not None:
+        names = tb.tb_frame.f_locals
+        if names.get("model") is model and isinstance(names.get("x"), torch.Tensor):
+            return names["x"]
+        tb = tb.tb_next
+    return None
+
+
+def _wrong_gradient(
+    model: Sequential, x: torch.Tensor | None, index: int, error: BaseException
+) -> tuple[int, BaseException]:
+    """The layer to blame for a backward failure at ``index``: a layer above it whose backward returned a gradient
+    of another shape than its input (the layer below only failed on it), with what it did; else ``index`` itself.
+
+    Found after the failure, on a copy of the model and with torch's generators restored, so nothing changes.
+    """
+    if x is None or index == len(model) - 1:
+        return index, error
+    try:
+        with torch.random.fork_rng(devices=[x.device] if x.device.type == "cuda" else []):
+            layers = copy.deepcopy(list(model))
+            inputs = [x]
+            for layer in layers[:-1]:
+                inputs.append(layer.forward(inputs[-1]))
+            grad = torch.ones_like(layers[-1].forward(inputs[-1]))
+            for above in range(len(layers) - 1, index, -1):
+                returned = layers[above].backward(grad)
+                if returned.shape != inputs[above].shape:
+                    return above, ShapeError(
+                        f"backward returned a gradient of shape {tuple(returned.shape)} for an input of shape "
+                        f"{tuple(inputs[above].shape)}"
+                    )
+                grad = returned
+    except Exception:  # the diagnosis failed too: keep what was seen
+        pass
+    return index, error
 
 
 class Watch:

@@ -36,6 +36,12 @@ def faulty_layer(fail: str) -> dict:
         ("train_forward", "forward", "ValueError: the forward failed"),  # only the first line of the message
         ("eval_forward", "forward", "ValueError: the forward failed"),  # the trial batch before training
         ("backward", "backward", "KeyError: 'the backward failed'"),
+        # was blamed on the Linear below, which failed on the wrong gradient
+        (
+            "gradient_shape",
+            "backward",
+            "ShapeError: backward returned a gradient of shape (10, 1) for an input of shape (10, 4)",
+        ),
     ],
 )
 def test_a_failing_layer_is_named(fail: str, stage: str, detail: str) -> None:
@@ -44,7 +50,7 @@ def test_a_failing_layer_is_named(fail: str, stage: str, detail: str) -> None:
     where = f"spec.model.layers[1] ({PROVIDER.format('Faulty')})"
     assert str(caught.value) == f"{where}: {stage} raised {detail}"
     assert caught.value.where == "spec.model.layers[1]" and caught.value.stage == stage
-    assert isinstance(caught.value.__cause__, (ZeroDivisionError, IndexError, ValueError, KeyError))
+    assert isinstance(caught.value.__cause__, (ZeroDivisionError, IndexError, ValueError, KeyError, RuntimeError))
 
 
 @pytest.mark.parametrize(
