@@ -54,6 +54,20 @@ class Faulty(minidl.Module):
         return g[:, :1] if self.fail == "gradient_shape" else g  # the layer below then fails on it
 
 
+class Doubling(minidl.Elementwise):
+    """Keeps its declared ``factor`` changed: what it would save is not what it was built with."""
+
+    def __init__(self, factor: float = 1.0) -> None:
+        super().__init__()
+        self.factor = 2 * factor
+
+    def function(self, x):
+        return self.factor * x
+
+    def derivative(self, x, out):
+        return torch.full_like(x, self.factor)
+
+
 class FaultyLoss(minidl.CrossEntropyLoss):
     """Cross-entropy whose backward fails."""
 
@@ -100,6 +114,7 @@ class FaultyInit(minidl.Initializer):
 @hookimpl
 def register_modules(register):
     register(Faulty)
+    register(Doubling)
 
 @hookimpl
 def register_losses(register):

@@ -17,7 +17,15 @@ import torch
 
 from minidl import registry
 from minidl.components.modules.sequential import Sequential
-from minidl.core.errors import ComponentError, MinidlError, ResourceError, ShapeError, is_out_of_memory, one_line
+from minidl.core.errors import (
+    ComponentError,
+    ConfigError,
+    MinidlError,
+    ResourceError,
+    ShapeError,
+    is_out_of_memory,
+    one_line,
+)
 
 Watched = Sequence[tuple[Any, str, str]]
 """``(component, kind, place)`` triples, e.g. ``(loss, "loss", "spec.training.loss")``."""
@@ -123,6 +131,30 @@ class Watch:
 def build(kind: str, ref: dict[str, Any], where: str, *runtime_args: Any) -> Any:
     """A component of a normalised spec; an exception from its constructor is a ComponentError at ``where``."""
     try:
-        return registry.create_at(f"{where}.config", kind, ref["component"], ref["config"], *runtime_args)
+        component = registry.create_at(f"{where}.config", kind, ref["component"], ref["config"], *runtime_args)
     except Exception as error:
         raise component_error(kind, ref["component"], where, "constructor", error) from error
+    try:
+        _holds_its_config(component, ref["config"])
+    except Exception as error:
+        raise component_error(kind, ref["component"], where, "get_config", error) from error
+    return component
+
+
+def _holds_its_config(component: Any, given: dict[str, Any]) -> None:
+    """Raise ConfigError unless the new ``component`` reports the configuration it was built with.
+
+    What ``get_config`` reports is what files save: a component that keeps a declared value under another name, in
+    another type or changed would otherwise train and then fail to save, or save a different model.
+    """
+    held = component.get_config()
+    for name, value in given.items():
+        if _plain(held[name]) != _plain(value):
+            raise ConfigError(
+                f"{type(component).__name__}.{name}: built with {value!r}, the object holds {held[name]!r} "
+                f"(keep each declared value as given in self.{name}: it is what files save)"
+            )
+
+
+def _plain(value: Any) -> Any:
+    return list(value) if isinstance(value, tuple) else value

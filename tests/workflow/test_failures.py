@@ -80,6 +80,16 @@ def test_a_failing_training_component_is_named(edit, where: str, component: str,
         minidl.build_trainer(spec).fit()
 
 
+def test_a_layer_not_holding_its_configuration_is_named_before_any_training() -> None:
+    # such a layer trained, then failed to save (or saved another model) at the end of the run
+    with pytest.raises(ComponentError) as caught:
+        minidl.build_trainer(small_spec({"component": "Doubling", "config": {"factor": 1.5}}))
+    assert str(caught.value).startswith(
+        f"spec.model.layers[1] ({PROVIDER.format('Doubling')}): get_config raised ConfigError: "
+        "Doubling.factor: built with 1.5, the object holds 3.0"
+    )
+
+
 def test_a_failing_initializer_is_named_with_the_layer_it_failed_on() -> None:
     spec = small_spec()
     spec["model"]["init"] = {"component": "faulty_init"}
