@@ -88,6 +88,14 @@ class FaultySGD(minidl.SGD):
         super().step()
 
 
+class ReplacingSGD(minidl.SGD):
+    """SGD that assigns a new tensor to each parameter instead of updating it in place."""
+
+    def step(self) -> None:
+        for p in self.params:
+            p.value = p.value - self.lr * p.grad
+
+
 class FaultyScheduler(minidl.Scheduler):
     """Fails at its first step."""
 
@@ -123,6 +131,7 @@ def register_losses(register):
 @hookimpl
 def register_optimizers(register):
     register(FaultySGD)
+    register(ReplacingSGD)
 
 @hookimpl
 def register_schedulers(register):

@@ -13,6 +13,7 @@ from typing import Any
 import torch
 
 from minidl.components.optim import SGD, Optimizer
+from minidl.components.optim.optimizer import held_tensors, replaced_by_step
 from minidl.components.schedulers import Scheduler
 from minidl.core.module import Parameter
 from minidl.testing._util import assert_close, kit_check
@@ -81,7 +82,11 @@ def check_optimizer(
             for run_params, run_optimizer in runs:
                 for p in run_params:
                     p.grad.copy_(_gradient(step, p.value, seed))
+                held = held_tensors(run_params)
                 run_optimizer.step()
+                replaced = replaced_by_step(run_optimizer, run_params, held)
+                if replaced:
+                    raise AssertionError(f"check_optimizer: {name}.{replaced} (step {step})")
                 run_optimizer.zero_grad()
         for t in tensors:
             t.grad = _gradient(step, t.detach(), seed)

@@ -24,6 +24,7 @@ import torch
 
 from minidl import registry
 from minidl.components.modules.sequential import Sequential
+from minidl.components.optim.optimizer import held_tensors, replaced_by_step
 from minidl.core.config import schema_of, validate_config
 from minidl.core.errors import ConfigError, ShapeError
 from minidl.core.module import Parameter
@@ -161,8 +162,12 @@ def check_update(ref: dict[str, Any], dtype: torch.dtype, device: torch.device) 
     scratch = [Parameter(torch.zeros(shape, dtype=dtype, device=device)) for shape in ((1, 1), (1,))]
     optimizer = build("optimizer", ref, "spec.training.optimizer", scratch)
     rng = torch.get_rng_state()  # an optimizer that draws random numbers must not shift the run's draws
+    tensors = held_tensors(scratch)
     try:
         optimizer.step()
+        replaced = replaced_by_step(optimizer, scratch, tensors)
+        if replaced:
+            raise ConfigError(replaced)
     except Exception as error:
         stage = f"a trial step in {str(dtype).removeprefix('torch.')}, before training,"
         raise component_error("optimizer", optimizer, "spec.training.optimizer", stage, error) from error

@@ -90,6 +90,16 @@ def test_a_layer_not_holding_its_configuration_is_named_before_any_training() ->
     )
 
 
+def test_an_optimizer_replacing_the_tensors_it_updates_is_refused_before_training() -> None:
+    spec = small_spec(optimizer={"component": "ReplacingSGD", "config": {"lr": 0.1}})
+    with pytest.raises(ComponentError) as caught:
+        minidl.build_trainer(spec)
+    assert str(caught.value).startswith(
+        f"spec.training.optimizer ({PROVIDER.format('ReplacingSGD')}): a trial step in float32, before training, "
+        "raised ConfigError: step replaced parameter 0's value tensor instead of updating it in place"
+    )
+
+
 def test_a_failing_initializer_is_named_with_the_layer_it_failed_on() -> None:
     spec = small_spec()
     spec["model"]["init"] = {"component": "faulty_init"}
