@@ -161,6 +161,20 @@ def test_optimizer_check_catches_a_step_replacing_what_it_should_update(cls, mes
         check_optimizer(cls, {"lr": 0.05}, lambda p: torch.optim.SGD(p, lr=0.05))
 
 
+class ScalarOnlySGD(minidl.SGD):
+    """Plain SGD written as the guide's Adagrad was: right eagerly, but a compiled step cannot run it."""
+
+    def step(self):
+        values, grads = self.values(), self.grads()
+        torch._foreach_addcdiv_(values, grads, [torch.ones_like(v) for v in values], -self.lr)
+
+
+def test_optimizer_check_catches_a_step_that_cannot_take_tensor_scalars():
+    # minidl-extra's RMSprop and the guide's Adagrad passed the kit, then every compiled run fell back to eager
+    with pytest.raises(AssertionError, match=r"check_tensor_scalars: ScalarOnlySGD\.step with lr and steps as 0-d"):
+        check_optimizer(ScalarOnlySGD, {"lr": 0.05}, lambda p: torch.optim.SGD(p, lr=0.05))
+
+
 def test_scheduler_check_catches_a_different_schedule():
     with pytest.raises(AssertionError, match="learning rate after"):
         check_scheduler(
