@@ -175,6 +175,12 @@ def test_optimizer_check_catches_a_step_that_cannot_take_tensor_scalars():
         check_optimizer(ScalarOnlySGD, {"lr": 0.05}, lambda p: torch.optim.SGD(p, lr=0.05))
 
 
+def test_a_wrong_call_of_a_check_is_the_callers_mistake_not_the_components():
+    # was "check_scheduler: ReduceLROnPlateau raised TypeError: check_scheduler() missing 1 required ..."
+    with pytest.raises(TypeError, match=r"^check_scheduler: missing a required argument: 'reference_optimizer'$"):
+        check_scheduler(minidl.ReduceLROnPlateau, {}, lambda o: None)
+
+
 def test_scheduler_check_catches_a_different_schedule():
     with pytest.raises(AssertionError, match="learning rate after"):
         check_scheduler(
