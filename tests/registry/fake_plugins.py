@@ -233,6 +233,23 @@ LEAVES_A_THREAD = """
     threading.Thread(target=poll_forever, name="poller").start()
 """
 
+DEFAULT_OUTSIDE_ITS_BOUNDS = """
+    from typing import Annotated
+    import minidl
+    from minidl.registry import hookimpl
+
+    class Scale(minidl.Module):
+        def __init__(self, factor: Annotated[float, minidl.Param(gt=0)] = -1.0):
+            super().__init__()
+            self.factor = factor
+        def forward(self, x): return x * self.factor
+        def backward(self, g): return g * self.factor
+
+    @hookimpl
+    def register_modules(register):
+        register(Scale)
+"""
+
 HOOK_IS_A_GENERATOR = """
     import minidl
     from minidl.registry import hookimpl

@@ -38,6 +38,8 @@ def load_quietly() -> list[str]:
         (fp.TWO_CLASSES_ONE_NAME, "registers two different modules under the name 'Same'"),
         (fp.HOOK_IS_A_GENERATOR, "hook register_modules is a generator function, so its body never ran"),
         (fp.HOOK_RETURNS_CLASSES, "hook register_modules returned list instead of None"),
+        # its every spec saved, then refused when read back: "config.factor: expected float > 0, got -1.0"
+        (fp.DEFAULT_OUTSIDE_ITS_BOUNDS, "the default of 'factor': expected float > 0, got -1.0 (float), which its"),
     ],
     ids=[
         "sys.exit",
@@ -46,6 +48,7 @@ def load_quietly() -> list[str]:
         "one-name-two-classes",
         "generator-hook",
         "returning-hook",
+        "bad-default",
     ],
 )
 def test_any_exception_marks_the_plugin_failed_and_the_host_goes_on(plugin_dir: Path, source: str, reason: str) -> None:
