@@ -1,9 +1,10 @@
 """Loading plugins from the ``minidl`` entry-point group, one distribution at a time, none able to take the host down.
 
 Whatever a distribution does while it is imported or while its hooks run (raise any exception,
-``SystemExit`` included, register something invalid, print, look the registry up), it is marked
-``failed`` with its reason, its file and line, and what it printed, and the rest load; only Ctrl-C
-(``KeyboardInterrupt``, the user's) goes through. A distribution's registrations are kept only if
+``SystemExit`` included, register something invalid, return something from a hook, leave a thread
+running, print, look the registry up), it is marked ``failed`` with its reason, its file and line, and
+what it printed, and the rest load; only Ctrl-C (``KeyboardInterrupt``, the user's) goes through. A slow
+one is named on stderr while it loads (``load_watch.py``). A distribution's registrations are kept only if
 all of its hooks succeed.
 
 Environment switches:
