@@ -25,7 +25,7 @@ import minidl
 from minidl.registry import hookimpl
 
 Stage = Literal[
-    "none", "constructor", "reset_parameters", "train_forward", "eval_forward", "backward", "gradient_shape"
+    "none", "constructor", "reset_parameters", "train_forward", "eval_forward", "backward", "gradient_shape", "dtype"
 ]
 
 
@@ -46,7 +46,7 @@ class Faulty(minidl.Module):
     def forward(self, x):
         if self.fail == ("train_forward" if self.training else "eval_forward"):
             raise ValueError("the forward failed\\nsecond line")
-        return x
+        return x.double() if self.fail == "dtype" else x  # the layer after it then fails on it
 
     def backward(self, g):
         if self.fail == "backward":

@@ -186,14 +186,28 @@ def layer_shapes(model: Sequential, width: int, hint: str = "") -> list[tuple[in
     shapes = []
     with model.evaluating():
         for i, layer in enumerate(model):
+            given = x
             try:
                 x = layer.forward(x)
+                _same_placement(x, given)
             except ShapeError as error:
                 raise ConfigError(f"spec.model.layers[{i}]: {error}{hint}") from None
             except Exception as error:
                 raise component_error("module", layer, f"spec.model.layers[{i}]", "forward", error) from error
             shapes.append(tuple(x.shape))
     return shapes
+
+
+def _same_placement(output: Any, given: torch.Tensor) -> None:
+    """Raise TypeError unless a layer's output is a tensor of its input's dtype and device: otherwise the next layer
+    fails on it (a matrix product of float64 and float32) and would be blamed instead."""
+    if not isinstance(output, torch.Tensor):
+        raise TypeError(f"forward returned {type(output).__name__}, expected a tensor")
+    if (output.dtype, output.device) != (given.dtype, given.device):
+        raise TypeError(
+            f"forward returned a {str(output.dtype).removeprefix('torch.')} tensor on {output.device} for a "
+            f"{str(given.dtype).removeprefix('torch.')} input on {given.device}: keep the input's dtype and device"
+        )
 
 
 def check_fits(model: Sequential, num_features: int, num_classes: int, dataset: str) -> None:

@@ -36,6 +36,13 @@ def faulty_layer(fail: str) -> dict:
         ("train_forward", "forward", "ValueError: the forward failed"),  # only the first line of the message
         ("eval_forward", "forward", "ValueError: the forward failed"),  # the trial batch before training
         ("backward", "backward", "KeyError: 'the backward failed'"),
+        # was blamed on the next Linear: "mat1 and mat2 must have the same dtype"
+        (
+            "dtype",
+            "forward",
+            "TypeError: forward returned a float64 tensor on cpu for a float32 input on cpu: keep the "
+            "input's dtype and device",
+        ),
         # was blamed on the Linear below, which failed on the wrong gradient
         (
             "gradient_shape",
@@ -50,7 +57,9 @@ def test_a_failing_layer_is_named(fail: str, stage: str, detail: str) -> None:
     where = f"spec.model.layers[1] ({PROVIDER.format('Faulty')})"
     assert str(caught.value) == f"{where}: {stage} raised {detail}"
     assert caught.value.where == "spec.model.layers[1]" and caught.value.stage == stage
-    assert isinstance(caught.value.__cause__, (ZeroDivisionError, IndexError, ValueError, KeyError, RuntimeError))
+    assert isinstance(
+        caught.value.__cause__, (ZeroDivisionError, IndexError, ValueError, KeyError, RuntimeError, TypeError)
+    )
 
 
 @pytest.mark.parametrize(
