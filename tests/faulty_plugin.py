@@ -75,6 +75,13 @@ class FaultyLoss(minidl.CrossEntropyLoss):
         raise RuntimeError("the loss backward failed")
 
 
+class NarrowLoss(minidl.CrossEntropyLoss):
+    """Cross-entropy whose backward returns only the first column of its gradient."""
+
+    def backward(self):
+        return super().backward()[:, :1]
+
+
 class FaultySGD(minidl.SGD):
     """SGD whose step number ``fail_at`` fails (the trial step before training is number 1)."""
 
@@ -127,6 +134,7 @@ def register_modules(register):
 @hookimpl
 def register_losses(register):
     register(FaultyLoss)
+    register(NarrowLoss)
 
 @hookimpl
 def register_optimizers(register):

@@ -56,7 +56,13 @@ def locate(error: BaseException, watched: Watched) -> ComponentError | None:
             index = component.running_layer(frame) if isinstance(component, Sequential) else None
             stage = frame.f_code.co_name
             if index is not None and stage == "backward":
-                index, error = _wrong_gradient(component, _batch_of(component, error), index, error)
+                given = frame.f_locals.get("grad_output")  # what the failed layer was handed
+                blamed, found = _wrong_gradient(component, _batch_of(component, error), index, given)
+                loss = next(((c, w) for c, k, w in watched if k == "loss"), None)
+                if blamed == _LOSS and loss is not None:
+                    return component_error("loss", loss[0], loss[1], "backward", found)
+                if found is not None and blamed != _LOSS:
+                    index, error = blamed, found
             if index is not None:
                 component, where = component[index], f"{where}.layers[{index}]"
             return component_error(kind, component, where, stage, error)
@@ -74,34 +80,42 @@ def _batch_of(model: Sequential, error: BaseException) -> torch.Tensor | None:
     return None
 
 
-def _wrong_gradient(
-    model: Sequential, x: torch.Tensor | None, index: int, error: BaseException
-) -> tuple[int, BaseException]:
-    """The layer to blame for a backward failure at ``index``: a layer above it whose backward returned a gradient
-    of another shape than its input (the layer below only failed on it), with what it did; else ``index`` itself.
+_LOSS = -1
+"""What ``_wrong_gradient`` blames when the loss handed the network a gradient of the wrong shape."""
+
+
+def _wrong_gradient(model: Sequential, x: torch.Tensor | None, index: int, given: Any) -> tuple[int, ShapeError | None]:
+    """Who to blame for a backward failure at layer ``index`` that was handed the gradient ``given``: the loss
+    (``_LOSS``) or a layer above whose backward returned a gradient of another shape than its input or the
+    prediction (the layer that failed only choked on it), with what it did; ``(index, None)`` when none did.
 
     Found after the failure, on a copy of the model and with torch's generators restored, so nothing changes.
     """
-    if x is None or index == len(model) - 1:
-        return index, error
+    if x is None:
+        return index, None
     try:
         with torch.random.fork_rng(devices=[x.device] if x.device.type == "cuda" else []):
             layers = copy.deepcopy(list(model))
             inputs = [x]
-            for layer in layers[:-1]:
+            for layer in layers:
                 inputs.append(layer.forward(inputs[-1]))
-            grad = torch.ones_like(layers[-1].forward(inputs[-1]))
+            if index == len(layers) - 1 and isinstance(given, torch.Tensor) and given.shape != inputs[-1].shape:
+                return _LOSS, _mismatch(given, inputs[-1], "a prediction")
+            grad = torch.ones_like(inputs[-1])
             for above in range(len(layers) - 1, index, -1):
                 returned = layers[above].backward(grad)
                 if returned.shape != inputs[above].shape:
-                    return above, ShapeError(
-                        f"backward returned a gradient of shape {tuple(returned.shape)} for an input of shape "
-                        f"{tuple(inputs[above].shape)}"
-                    )
+                    return above, _mismatch(returned, inputs[above], "an input")
                 grad = returned
     except Exception:  # the diagnosis failed too: keep what was seen
         pass
-    return index, error
+    return index, None
+
+
+def _mismatch(gradient: torch.Tensor, value: torch.Tensor, what: str) -> ShapeError:
+    return ShapeError(
+        f"backward returned a gradient of shape {tuple(gradient.shape)} for {what} of shape {tuple(value.shape)}"
+    )
 
 
 class Watch:

@@ -89,6 +89,16 @@ def test_a_failing_training_component_is_named(edit, where: str, component: str,
         minidl.build_trainer(spec).fit()
 
 
+def test_a_loss_returning_a_gradient_of_the_wrong_shape_is_named_not_the_last_layer() -> None:
+    spec = small_spec(loss={"component": "NarrowLoss"})
+    with pytest.raises(ComponentError) as caught:
+        minidl.build_trainer(spec).fit()
+    assert str(caught.value) == (
+        f"spec.training.loss ({PROVIDER.format('NarrowLoss')}): backward raised ShapeError: backward returned a "
+        "gradient of shape (10, 1) for a prediction of shape (10, 2)"
+    )
+
+
 def test_a_layer_not_holding_its_configuration_is_named_before_any_training() -> None:
     # such a layer trained, then failed to save (or saved another model) at the end of the run
     with pytest.raises(ComponentError) as caught:
