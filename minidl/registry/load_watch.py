@@ -1,10 +1,13 @@
-"""Two things a plugin can do while it loads that no exception reports: take long, or leave a thread running.
+"""What a plugin can do while it loads that no exception reports: take long, leave a thread running, or change
+torch's global state.
 
 A slow import (a plugin that downloads something, or sleeps) runs while the plugin's output is captured, so the
 user would see nothing at all: after ``SLOW_LOAD_SECONDS`` one line on the real stderr names the plugin and how to
 skip it. A non-daemon thread the plugin started and left running would keep every command from exiting (Python
 joins such threads at exit, and a thread cannot be stopped from outside): the plugin is failed, naming the
-thread, and ``leave_plugin_threads`` lets a command's entry point exit without waiting for it.
+thread, and ``leave_plugin_threads`` lets a command's entry point exit without waiting for it. Torch's default
+dtype and gradient mode are put back and the plugin failed (a float64 default silently changed every run's data
+and weights); its draws from torch's global generator are undone (they would shift a seeded user's stream).
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ import os
 import sys
 import threading
 from collections.abc import Iterator
+
+import torch
 
 from minidl.registry.text import plain_text
 
@@ -35,11 +40,13 @@ class StrayThread(Exception):
 
 @contextlib.contextmanager
 def watch_load(distribution: str, version: str) -> Iterator[None]:
-    """Say on the real stderr when loading ``distribution`` is slow; raise StrayThread for threads it leaves running.
+    """Say on the real stderr when loading ``distribution`` is slow; raise StrayThread for threads it leaves running
+    and ChangedTorch when it changed torch's default dtype or gradient mode (put back, with its global generator).
 
     Enter before the plugin's output is captured: the notice goes to the stderr of the moment of entering.
     """
     before = set(threading.enumerate())
+    dtype, grad, rng = torch.get_default_dtype(), torch.is_grad_enabled(), torch.get_rng_state()
     with _real_stderr() as stderr:
         line = (
             f"minidl: plugin {distribution} {version} is still loading after {SLOW_LOAD_SECONDS:g} s "
@@ -53,6 +60,7 @@ def watch_load(distribution: str, version: str) -> Iterator[None]:
         finally:
             notice.cancel()
             notice.join()  # before the descriptor it writes to is closed
+            changed = _restore_torch(dtype, grad, rng)
     started = [t for t in threading.enumerate() if t not in before and t.is_alive() and not t.daemon]
     if started:
         _stray.extend(started)
@@ -62,6 +70,28 @@ def watch_load(distribution: str, version: str) -> Iterator[None]:
             "from exiting; start threads when a component is used, as daemon threads, or not at all",
             started[0],
         )
+    if changed:
+        raise ChangedTorch(
+            f"changed {' and '.join(changed)} while loading (minidl put it back); a plugin must leave torch's "
+            "global settings alone: pass dtype= to the tensors it makes instead"
+        )
+
+
+class ChangedTorch(Exception):
+    """Raised internally for a distribution that changed torch's default dtype or gradient mode while loading."""
+
+
+def _restore_torch(dtype: torch.dtype, grad: bool, rng: torch.Tensor) -> list[str]:
+    """Put torch's default dtype, gradient mode and global generator back; say which of the first two had changed."""
+    changed = []
+    if torch.get_default_dtype() != dtype:
+        changed.append(f"torch's default dtype to {str(torch.get_default_dtype()).removeprefix('torch.')}")
+        torch.set_default_dtype(dtype)
+    if torch.is_grad_enabled() != grad:
+        changed.append(f"torch's gradient mode to {'on' if torch.is_grad_enabled() else 'off'}")
+        torch.set_grad_enabled(grad)
+    torch.set_rng_state(rng)
+    return changed
 
 
 @contextlib.contextmanager

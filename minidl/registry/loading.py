@@ -18,6 +18,7 @@ from __future__ import annotations
 import inspect
 import linecache
 import os
+import sys
 import threading
 import warnings
 from dataclasses import dataclass, field
@@ -181,11 +182,20 @@ def _load_one(manager: pluggy.PluginManager, item: Found, info: PluginInfo, stri
         info.output = output.text  # before _fail: strict mode raises with it in place
         frame = plugin_frame(error, plugin_roots([ep.value for ep in item.entry_points]))
         location = getattr(error, "location", "") or (f"{frame.filename}:{frame.lineno}" if frame else "")
+        location = location or _entry_module_file(item)
         status = "incompatible" if isinstance(error, IncompatiblePlugin) else "failed"
         _fail(info, status, error_text(error), location, plugin_traceback(error), strict, error)
         return []
     info.output = output.text
     return registered
+
+
+def _entry_module_file(item: Found) -> str:
+    """``path:1`` of the first entry point's module when it was imported (a failure with no line of its own)."""
+    name = item.entry_points[0].value.partition(":")[0].strip() if item.entry_points else ""  # even when malformed
+    module = sys.modules.get(name)
+    path = getattr(module, "__file__", None)
+    return f"{path}:1" if path else ""
 
 
 def _fail(

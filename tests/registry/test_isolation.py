@@ -13,6 +13,7 @@ import warnings
 from pathlib import Path
 
 import pytest
+import torch
 
 import minidl
 from minidl import registry
@@ -316,3 +317,20 @@ def test_a_slow_plugin_is_named_on_stderr_while_it_loads(plugin_dir: Path, monke
     assert "minidl: plugin minidl-slow 1.0 is still loading after 0 s (MINIDL_DISABLE_PLUGINS=minidl-slow skips it" in (
         capfd.readouterr().err
     )
+
+
+def test_a_plugin_changing_torchs_global_state_is_undone_and_failed(plugin_dir: Path) -> None:
+    # a plugin setting float64 as torch's default at import silently changed every run's data and weights
+    source = "import torch\ntorch.set_default_dtype(torch.float64)\ntorch.set_grad_enabled(False)\ntorch.rand(3)\n"
+    fp.make_distribution(plugin_dir, "minidl-global", "1.0", "minidl_global_plugin", source)
+    torch.manual_seed(5)
+    expected = torch.rand(2)
+    torch.manual_seed(5)
+    load_quietly()
+    info = info_of("minidl-global")
+    assert info.status == "failed" and info.location.endswith("minidl_global_plugin.py:1")
+    assert "changed torch's default dtype to float64 and torch's gradient mode to off while loading (minidl put it" in (
+        info.error
+    )
+    assert torch.get_default_dtype() == torch.float32 and torch.is_grad_enabled()
+    assert torch.equal(torch.rand(2), expected)  # its draw did not shift the user's seeded stream
