@@ -30,6 +30,8 @@ What each name is for:
 - ``Parameter``: a trainable ``(value, grad)`` pair held as a module attribute.
 - ``require_forward``: ``backward`` calls it to raise ``CallOrderError`` when forward has not run.
 - ``fans``: a weight's ``(fan_in, fan_out)``, as PyTorch counts them (for initializers).
+- ``scale_add_``, ``scale_addcdiv_``: an optimizer's in-place updates scaled by ``self.lr``, whether it is a
+  number or, in a compiled step, a 0-d tensor (``torch._foreach_addcdiv_`` takes only a number).
 - ``OnnxGraph``: what a module's optional ``lower_onnx(graph, x)`` writes its ONNX nodes into (export);
   ``PooledDataset``: data drawn as one pool, with label noise, split in order.
 - ``ShapeError`` (a wrong input shape), ``ConfigError``, ``CallOrderError``, ``MinidlError``: the errors
@@ -44,6 +46,7 @@ from minidl.components.init import Initializer, fans
 from minidl.components.losses import Loss
 from minidl.components.modules import Elementwise
 from minidl.components.optim import Adam, Optimizer
+from minidl.components.optim.optimizer import scale_add_, scale_addcdiv_
 from minidl.components.schedulers import Scheduler
 from minidl.core import CallOrderError, ConfigError, MinidlError, Module, Param, Parameter, ShapeError
 from minidl.core.lowering import OnnxGraph
@@ -74,4 +77,6 @@ __all__ = [
     "fans",
     "hookimpl",
     "require_forward",
+    "scale_add_",
+    "scale_addcdiv_",
 ]

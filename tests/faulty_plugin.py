@@ -24,7 +24,9 @@ import torch
 import minidl
 from minidl.registry import hookimpl
 
-Stage = Literal["none", "constructor", "reset_parameters", "train_forward", "eval_forward", "backward"]
+Stage = Literal[
+    "none", "constructor", "reset_parameters", "train_forward", "eval_forward", "backward", "gradient_shape", "dtype"
+]
 
 
 class Faulty(minidl.Module):
@@ -44,12 +46,26 @@ class Faulty(minidl.Module):
     def forward(self, x):
         if self.fail == ("train_forward" if self.training else "eval_forward"):
             raise ValueError("the forward failed\\nsecond line")
-        return x
+        return x.double() if self.fail == "dtype" else x  # the layer after it then fails on it
 
     def backward(self, g):
         if self.fail == "backward":
             raise KeyError("the backward failed")
-        return g
+        return g[:, :1] if self.fail == "gradient_shape" else g  # the layer below then fails on it
+
+
+class Doubling(minidl.Elementwise):
+    """Keeps its declared ``factor`` changed: what it would save is not what it was built with."""
+
+    def __init__(self, factor: float = 1.0) -> None:
+        super().__init__()
+        self.factor = 2 * factor
+
+    def function(self, x):
+        return self.factor * x
+
+    def derivative(self, x, out):
+        return torch.full_like(x, self.factor)
 
 
 class FaultyLoss(minidl.CrossEntropyLoss):
@@ -57,6 +73,13 @@ class FaultyLoss(minidl.CrossEntropyLoss):
 
     def backward(self):
         raise RuntimeError("the loss backward failed")
+
+
+class NarrowLoss(minidl.CrossEntropyLoss):
+    """Cross-entropy whose backward returns only the first column of its gradient."""
+
+    def backward(self):
+        return super().backward()[:, :1]
 
 
 class FaultySGD(minidl.SGD):
@@ -70,6 +93,14 @@ class FaultySGD(minidl.SGD):
         if self.steps + 1 == self.fail_at:
             raise ArithmeticError("the step failed")
         super().step()
+
+
+class ReplacingSGD(minidl.SGD):
+    """SGD that assigns a new tensor to each parameter instead of updating it in place."""
+
+    def step(self) -> None:
+        for p in self.params:
+            p.value = p.value - self.lr * p.grad
 
 
 class FaultyScheduler(minidl.Scheduler):
@@ -98,14 +129,17 @@ class FaultyInit(minidl.Initializer):
 @hookimpl
 def register_modules(register):
     register(Faulty)
+    register(Doubling)
 
 @hookimpl
 def register_losses(register):
     register(FaultyLoss)
+    register(NarrowLoss)
 
 @hookimpl
 def register_optimizers(register):
     register(FaultySGD)
+    register(ReplacingSGD)
 
 @hookimpl
 def register_schedulers(register):

@@ -94,6 +94,17 @@ def _oserror_text(error: OSError) -> str:
 
 @interrupts.handled()  # first of all, so that a signal during torch's import is handled too (see interrupts.py)
 def main(argv: Sequence[str] | None = None) -> int:
+    status = _main(argv)
+    return status if argv is not None else leave_plugin_threads(status)
+
+
+def leave_plugin_threads(status: int) -> int:
+    """The exit status; or exit at once when a failed plugin left a thread running that Python would wait for."""
+    watch = sys.modules.get("minidl.registry.load_watch")  # not imported: no plugin was loaded
+    return status if watch is None else watch.leave_plugin_threads(status)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = None
     try:
         from minidl.core.errors import MinidlError, TrainingDiverged, is_out_of_memory, one_line  # imports torch

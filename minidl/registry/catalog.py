@@ -17,7 +17,7 @@ from minidl.components.losses import Loss
 from minidl.components.optim.optimizer import Optimizer
 from minidl.components.schedulers import Scheduler
 from minidl.core.config import Field, schema_of, undeclared_parameters, validate_config
-from minidl.core.errors import MinidlError
+from minidl.core.errors import ConfigError, MinidlError
 from minidl.core.lowering import lowers_to_onnx
 from minidl.core.module import Module
 from minidl.registry.text import plain_text
@@ -97,6 +97,12 @@ def make_entry(kind: str, cls: Any, name: str | None, distribution: str, version
     unread = sorted(set(cls.config_readers) - {f.name for f in schema_of(cls)})
     if unread:
         raise InvalidRegistration(f"{where}: config_readers names {unread[0]!r}, which is not a declared parameter")
+    for field in schema_of(cls):  # a default its own declaration refuses would make every file using it unreadable
+        if not field.required:
+            try:
+                field.validate(field.default, f"the default of {field.name!r}")
+            except ConfigError as error:
+                raise InvalidRegistration(f"{where}: {error}, which its declaration refuses") from None
     return Entry(kind, name, cls, distribution, version)
 
 

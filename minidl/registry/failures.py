@@ -20,7 +20,12 @@ import pluggy
 from minidl.registry.text import plain_text
 
 _MINIDL = str(Path(__file__).resolve().parent.parent)  # the minidl package
-_NOT_THE_PLUGIN = (_MINIDL, str(Path(pluggy.__file__).resolve().parent), str(Path(importlib.util.__file__).parent))
+_NOT_THE_PLUGIN = (
+    _MINIDL,
+    str(Path(pluggy.__file__).resolve().parent),
+    str(Path(importlib.util.__file__).parent),
+    str(Path(contextlib.__file__).resolve()),  # the loader's ``with`` blocks, which raise what they find on leaving
+)
 
 
 def _inside(path: str, folders: tuple[str, ...] | list[str]) -> bool:

@@ -1,9 +1,10 @@
 """Loading plugins from the ``minidl`` entry-point group, one distribution at a time, none able to take the host down.
 
 Whatever a distribution does while it is imported or while its hooks run (raise any exception,
-``SystemExit`` included, register something invalid, print, look the registry up), it is marked
-``failed`` with its reason, its file and line, and what it printed, and the rest load; only Ctrl-C
-(``KeyboardInterrupt``, the user's) goes through. A distribution's registrations are kept only if
+``SystemExit`` included, register something invalid, return something from a hook, leave a thread
+running, print, look the registry up), it is marked ``failed`` with its reason, its file and line, and
+what it printed, and the rest load; only Ctrl-C (``KeyboardInterrupt``, the user's) goes through. A slow
+one is named on stderr while it loads (``load_watch.py``). A distribution's registrations are kept only if
 all of its hooks succeed.
 
 Environment switches:
@@ -17,6 +18,7 @@ from __future__ import annotations
 import inspect
 import linecache
 import os
+import sys
 import threading
 import warnings
 from dataclasses import dataclass, field
@@ -31,6 +33,7 @@ from minidl.registry.capture import Captured, captured_output
 from minidl.registry.catalog import KINDS, Entry, make_entry
 from minidl.registry.discovery import BUILTIN_DISTRIBUTION, Found, canonical, find_distributions
 from minidl.registry.failures import PluginWarning, plugin_frame, plugin_roots, plugin_traceback, warn_at
+from minidl.registry.load_watch import watch_load
 from minidl.registry.text import error_text, plain_text
 from minidl.version import __version__
 
@@ -170,7 +173,7 @@ def _load_one(manager: pluggy.PluginManager, item: Found, info: PluginInfo, stri
     """Import one distribution's modules and run its hooks with output captured; on any failure, report it."""
     output = Captured()
     try:
-        with captured_output(output):
+        with watch_load(item.distribution, item.version), captured_output(output):
             modules = [ep.load() for ep in item.entry_points] if item.entry_points else [_builtin_module()]
             registered = _register_all(manager, item.distribution, item.version, modules)
     except KeyboardInterrupt:
@@ -178,12 +181,21 @@ def _load_one(manager: pluggy.PluginManager, item: Found, info: PluginInfo, stri
     except BaseException as error:  # SystemExit and the like included: a plugin never ends the host
         info.output = output.text  # before _fail: strict mode raises with it in place
         frame = plugin_frame(error, plugin_roots([ep.value for ep in item.entry_points]))
-        location = f"{frame.filename}:{frame.lineno}" if frame else getattr(error, "location", "")
+        location = getattr(error, "location", "") or (f"{frame.filename}:{frame.lineno}" if frame else "")
+        location = location or _entry_module_file(item)
         status = "incompatible" if isinstance(error, IncompatiblePlugin) else "failed"
         _fail(info, status, error_text(error), location, plugin_traceback(error), strict, error)
         return []
     info.output = output.text
     return registered
+
+
+def _entry_module_file(item: Found) -> str:
+    """``path:1`` of the first entry point's module when it was imported (a failure with no line of its own)."""
+    name = item.entry_points[0].value.partition(":")[0].strip() if item.entry_points else ""  # even when malformed
+    module = sys.modules.get(name)
+    path = getattr(module, "__file__", None)
+    return f"{path}:1" if path else ""
 
 
 def _fail(
@@ -243,8 +255,34 @@ def _register_all(manager: pluggy.PluginManager, distribution: str, version: str
         for kind in KINDS:
             for impl in getattr(manager.hook, HOOK_OF_KIND[kind]).get_hookimpls():
                 if impl.plugin is module:
-                    impl.function(register=_collector(kind, distribution, version, staged))
+                    returned = impl.function(register=_collector(kind, distribution, version, staged))
+                    _check_hook_result(impl.function, returned)
     return _deduplicate(staged)
+
+
+def _check_hook_result(hook: Any, returned: Any) -> None:
+    """A hook registers by calling ``register``; one that returns something (a generator's ``yield``, a list of
+    classes, a coroutine) registered nothing of what it meant to, so the distribution fails instead of loading empty."""
+    if returned is None:
+        return
+    if inspect.isgenerator(returned) or inspect.iscoroutine(returned):
+        returned.close()  # never started: closing runs none of its body and silences "never awaited"
+        why = f"is a {'generator' if inspect.isgenerator(returned) else 'coroutine'} function, so its body never ran"
+    else:
+        why = f"returned {plain_text(type(returned).__name__, limit=40)} instead of None"
+    raise HookMisuse(
+        f"hook {hook.__name__} {why}: a hook calls register(cls) for each component and returns nothing",
+        hook,
+    )
+
+
+class HookMisuse(Exception):
+    """Raised internally for a hook that did not register the way hooks must; ``location`` is the hook's line."""
+
+    def __init__(self, message: str, hook: Any) -> None:
+        super().__init__(message)
+        code = getattr(hook, "__code__", None)
+        self.location = f"{code.co_filename}:{code.co_firstlineno}" if code else ""
 
 
 def _collector(kind: str, distribution: str, version: str, staged: list[Entry]) -> hookspecs.Register:

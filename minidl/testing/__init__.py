@@ -35,7 +35,7 @@ from minidl.testing.modules import (
     check_wrong_inputs,
     check_zero_grad,
 )
-from minidl.testing.optim import check_optimizer, check_scheduler
+from minidl.testing.optim import check_optimizer, check_scheduler, check_tensor_scalars
 
 __all__ = [
     "assert_close",
@@ -56,6 +56,7 @@ __all__ = [
     "check_repr",
     "check_reset_parameters",
     "check_scheduler",
+    "check_tensor_scalars",
     "check_train_eval",
     "check_wrong_inputs",
     "check_zero_grad",

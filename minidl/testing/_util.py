@@ -23,14 +23,20 @@ def kit_check(check: Check) -> Check:
     other failed check, instead of a traceback the author has to decode.
     """
 
+    signature = inspect.signature(check)
+
     @functools.wraps(check)
     def run(*args: Any, **kwargs: Any) -> None:
+        try:
+            signature.bind(*args, **kwargs)
+        except TypeError as error:  # the test's call is wrong, not the component: say so, not "<component> raised"
+            raise TypeError(f"{check.__name__}: {error}") from None
         try:
             check(*args, **kwargs)
         except AssertionError:
             raise
         except Exception as error:
-            given = inspect.signature(check).bind_partial(*args, **kwargs).arguments
+            given = signature.bind_partial(*args, **kwargs).arguments
             shapes = [tuple(a.shape) for a in given.values() if isinstance(a, torch.Tensor)]
             shape = given.get("input_shape", shapes[0] if shapes else None)
             raise AssertionError(

@@ -13,6 +13,7 @@ from typing import Any
 import torch
 
 from minidl.components.optim import SGD, Optimizer
+from minidl.components.optim.optimizer import held_tensors, replaced_by_step
 from minidl.components.schedulers import Scheduler
 from minidl.core.module import Parameter
 from minidl.testing._util import assert_close, kit_check
@@ -50,7 +51,9 @@ def check_optimizer(
     Both get the same float64 start and the same gradients for ``steps`` steps; the learning rate is
     halved on both half way through. Weights must agree to ``atol`` after every step. A copy restored
     from ``state_dict()`` half way must then follow the original exactly, and the configuration must
-    survive ``from_config`` and be read from the live optimizer (:func:`check_config_roundtrip`).
+    survive ``from_config`` and be read from the live optimizer (:func:`check_config_roundtrip`). Steps must
+    update the tensors in place, and work on 0-d tensor scalars as compiled steps run them
+    (:func:`check_tensor_scalars`).
     """
     name = cls.__name__
     generator = torch.Generator().manual_seed(seed)
@@ -58,6 +61,7 @@ def check_optimizer(
     params = [Parameter(t.clone()) for t in start]
     optimizer = cls(params, **config)
     check_config_roundtrip(optimizer, config, [Parameter(t.clone()) for t in start])
+    check_tensor_scalars(cls, config, seed=seed)
     tensors = [t.clone().requires_grad_(True) for t in start]
     torch_optimizer = reference(tensors)
     if not isinstance(getattr(torch_optimizer, "param_groups", None), list) or not callable(
@@ -81,7 +85,11 @@ def check_optimizer(
             for run_params, run_optimizer in runs:
                 for p in run_params:
                     p.grad.copy_(_gradient(step, p.value, seed))
+                held = held_tensors(run_params)
                 run_optimizer.step()
+                replaced = replaced_by_step(run_optimizer, run_params, held)
+                if replaced:
+                    raise AssertionError(f"check_optimizer: {name}.{replaced} (step {step})")
                 run_optimizer.zero_grad()
         for t in tensors:
             t.grad = _gradient(step, t.detach(), seed)
@@ -97,6 +105,58 @@ def check_optimizer(
                     f"{name}: parameter {i} after step {step} of a run restored from state_dict",
                     atol=0.0,
                 )
+
+
+@kit_check
+def check_tensor_scalars(
+    cls: type[Optimizer],
+    config: Mapping[str, Any],
+    *,
+    steps: int = 12,
+    shapes: Sequence[tuple[int, ...]] = ((4, 3), (3,)),
+    seed: int = 0,
+) -> None:
+    """Steps that read ``lr`` and ``steps`` as 0-d tensors (``Optimizer.tensor_scalars``, as the compiled step and
+    CUDA graphs run them) must give the weights of steps reading Python numbers, the learning rate changed half way.
+
+    An update written as ``torch._foreach_addcdiv_(values, grads, denom, -self.lr)`` fails here: torch takes only
+    a number there; ``scale_addcdiv_`` and ``scale_add_`` from ``minidl.plugin`` take either.
+    """
+    name = cls.__name__
+    generator = torch.Generator().manual_seed(seed)
+    start = [torch.randn(shape, generator=generator, dtype=torch.float64) for shape in shapes]
+    plain = cls([Parameter(t.clone()) for t in start], **config)
+    traced = cls([Parameter(t.clone()) for t in start], **config)
+    lr = torch.tensor(plain.lr, dtype=torch.float64)
+    count = torch.tensor(0.0, dtype=torch.float64)
+    for step in range(1, steps + 1):
+        if step == steps // 2:
+            plain.set_config(lr=plain.lr / 2)
+            lr.fill_(plain.lr)
+        for optimizer in (plain, traced):
+            for p in optimizer.params:
+                p.grad.copy_(_gradient(step, p.value, seed))
+        plain.step()
+        try:
+            with traced.tensor_scalars(lr, count):
+                traced.step()
+        except Exception as error:
+            raise AssertionError(
+                f"check_tensor_scalars: {name}.step with lr and steps as 0-d tensors (as a compiled step runs it) "
+                f"raised {type(error).__name__}: {error}; use scale_add_ / scale_addcdiv_ from minidl.plugin for "
+                "updates scaled by the learning rate, and only tensor arithmetic on self.lr and self.steps"
+            ) from error
+        traced.steps += 1  # the caller advances the Python count, as the compiled step does
+        for i, (a, b) in enumerate(zip(plain.params, traced.params)):
+            assert_close(
+                b.value,
+                a.value,
+                f"{name}: parameter {i} after step {step} with lr and steps as 0-d tensors",
+                atol=1e-12,
+                rtol=1e-12,
+            )
+        plain.zero_grad()
+        traced.zero_grad()
 
 
 @kit_check

@@ -25,6 +25,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--precision", default="float32", help="float32, tf32 (CUDA) or bf16 (default: %(default)s)")
     args = parser.parse_args(argv)
     from minidl.core.errors import MinidlError
+    from minidl.registry.load_watch import leave_plugin_threads
     from minidl.tui import recovery
     from minidl.tui.app import make_app
     from minidl.tui.explain import could_not_open, explain
@@ -46,7 +47,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.run()
     if app.exit_note:
         print(f"minidl-tui: {app.exit_note}", file=sys.stderr)
-    return app.return_code or 0
+    status = app.return_code or 0
+    return status if argv is not None else leave_plugin_threads(status)
 
 
 def _error(message: str) -> int:

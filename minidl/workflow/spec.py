@@ -24,6 +24,7 @@ import torch
 
 from minidl import registry
 from minidl.components.modules.sequential import Sequential
+from minidl.components.optim.optimizer import held_tensors, replaced_by_step
 from minidl.core.config import schema_of, validate_config
 from minidl.core.errors import ConfigError, ShapeError
 from minidl.core.module import Parameter
@@ -161,8 +162,12 @@ def check_update(ref: dict[str, Any], dtype: torch.dtype, device: torch.device) 
     scratch = [Parameter(torch.zeros(shape, dtype=dtype, device=device)) for shape in ((1, 1), (1,))]
     optimizer = build("optimizer", ref, "spec.training.optimizer", scratch)
     rng = torch.get_rng_state()  # an optimizer that draws random numbers must not shift the run's draws
+    tensors = held_tensors(scratch)
     try:
         optimizer.step()
+        replaced = replaced_by_step(optimizer, scratch, tensors)
+        if replaced:
+            raise ConfigError(replaced)
     except Exception as error:
         stage = f"a trial step in {str(dtype).removeprefix('torch.')}, before training,"
         raise component_error("optimizer", optimizer, "spec.training.optimizer", stage, error) from error
@@ -181,15 +186,29 @@ def layer_shapes(model: Sequential, width: int, hint: str = "") -> list[tuple[in
     shapes = []
     with model.evaluating():
         for i, layer in enumerate(model):
+            given = x
             try:
                 x = layer.forward(x)
+                _same_placement(x, given)
             except ShapeError as error:  # a layer after the first is fed by the one before it, not by the data
-                fed = hint if i == 0 else f" (layers[{i - 1}] gives {x.shape[1]} values per point)"
+                fed = hint if i == 0 else f" (layers[{i - 1}] gives {given.shape[1]} values per point)"
                 raise ConfigError(f"spec.model.layers[{i}]: {error}{fed}") from None
             except Exception as error:
                 raise component_error("module", layer, f"spec.model.layers[{i}]", "forward", error) from error
             shapes.append(tuple(x.shape))
     return shapes
+
+
+def _same_placement(output: Any, given: torch.Tensor) -> None:
+    """Raise TypeError unless a layer's output is a tensor of its input's dtype and device: otherwise the next layer
+    fails on it (a matrix product of float64 and float32) and would be blamed instead."""
+    if not isinstance(output, torch.Tensor):
+        raise TypeError(f"forward returned {type(output).__name__}, expected a tensor")
+    if (output.dtype, output.device) != (given.dtype, given.device):
+        raise TypeError(
+            f"forward returned a {str(output.dtype).removeprefix('torch.')} tensor on {output.device} for a "
+            f"{str(given.dtype).removeprefix('torch.')} input on {given.device}: keep the input's dtype and device"
+        )
 
 
 def check_fits(model: Sequential, num_features: int, num_classes: int, dataset: str) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import re
 from pathlib import Path
 
 import pytest
@@ -11,8 +12,9 @@ import torch
 
 import minidl
 from minidl import registry
-from minidl.components.datasets import split_sizes
+from minidl.components.datasets import DataSplit, split_sizes
 from minidl.components.datasets.circle import RADIUS
+from minidl.core.errors import ShapeError
 from minidl.testing import check_dataset
 from minidl.workflow.spec import normalize
 
@@ -150,3 +152,27 @@ def test_circle_labels_the_disk_of_half_the_area() -> None:
     inside = (data.train_x - 0.5).square().sum(1) < RADIUS**2
     assert torch.equal(data.train_y, inside.long())
     assert abs(float(data.train_y.double().mean()) - 0.5) < 0.02  # 20,000 points: the standard error is 0.0035
+
+
+@pytest.mark.parametrize(
+    ("train_x", "train_y", "message"),
+    [
+        # NaN inputs trained into "the training loss became nan ... lower the learning rate"
+        (
+            torch.tensor([[0.0, 1.0], [2.0, float("nan")]]),
+            torch.tensor([0, 1]),
+            "train inputs hold 1 NaN or infinite values (the first at row 1, column 1: nan)",
+        ),
+        (
+            torch.tensor([[0.0, 1.0], [2.0, 3.0]]),
+            torch.tensor([0.0, 1.0], dtype=torch.float64),
+            "train labels must be int64 class indices in [0, 2), got torch.float64",
+        ),
+        (torch.tensor([[0.0, 1.0], [2.0, 3.0]]), torch.tensor([0, 2]), "got labels from 0 to 2"),
+        (torch.tensor([[0, 1], [2, 3]]), torch.tensor([0, 1]), "train inputs must be floating point, got torch.int64"),
+    ],
+    ids=["nan-inputs", "float-labels", "label-out-of-range", "integer-inputs"],
+)
+def test_a_data_split_says_what_is_wrong_with_its_tensors(train_x, train_y, message: str) -> None:  # fmt: skip
+    with pytest.raises(ShapeError, match=re.escape(message)):
+        DataSplit(train_x, train_y, torch.zeros(1, 2), torch.zeros(1, dtype=torch.long), num_classes=2)

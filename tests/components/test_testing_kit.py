@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import pytest
 import torch
@@ -130,6 +131,54 @@ def test_optimizer_check_catches_a_different_rule():
     """Adam's first step is about ``-lr * sign(g)`` whatever beta1 is; a different beta1 shows from step 2."""
     with pytest.raises(AssertionError, match=r"Adam: parameter 0 after step 2 vs Adam"):
         check_optimizer(minidl.Adam, {"lr": 0.05}, lambda p: torch.optim.Adam(p, lr=0.05, betas=(0.8, 0.999)))
+
+
+class ReplacingSGD(minidl.SGD):
+    """Plain SGD that assigns new tensors: eagerly the same numbers, but nothing else holding the tensor sees them."""
+
+    def step(self):
+        for p in self.params:
+            p.value = p.value - self.lr * p.grad
+
+
+class NewListSGD(minidl.SGD):
+    """Plain SGD that rebuilds its parameter list: the model it was given never changes again."""
+
+    def step(self):
+        self.params = [Parameter(p.value - self.lr * p.grad) for p in self.params]
+
+
+@pytest.mark.parametrize(
+    ("cls", "message"),
+    [
+        (ReplacingSGD, "ReplacingSGD.step replaced parameter 0's value tensor instead of updating it in place"),
+        (NewListSGD, "NewListSGD.step replaced its list of parameters"),
+    ],
+)
+def test_optimizer_check_catches_a_step_replacing_what_it_should_update(cls, message):
+    # ReplacingSGD passed the kit, then minidl refused it; NewListSGD failed with only "differs at index ..."
+    with pytest.raises(AssertionError, match=re.escape(message)):
+        check_optimizer(cls, {"lr": 0.05}, lambda p: torch.optim.SGD(p, lr=0.05))
+
+
+class ScalarOnlySGD(minidl.SGD):
+    """Plain SGD written as the guide's Adagrad was: right eagerly, but a compiled step cannot run it."""
+
+    def step(self):
+        values, grads = self.values(), self.grads()
+        torch._foreach_addcdiv_(values, grads, [torch.ones_like(v) for v in values], -self.lr)
+
+
+def test_optimizer_check_catches_a_step_that_cannot_take_tensor_scalars():
+    # minidl-extra's RMSprop and the guide's Adagrad passed the kit, then every compiled run fell back to eager
+    with pytest.raises(AssertionError, match=r"check_tensor_scalars: ScalarOnlySGD\.step with lr and steps as 0-d"):
+        check_optimizer(ScalarOnlySGD, {"lr": 0.05}, lambda p: torch.optim.SGD(p, lr=0.05))
+
+
+def test_a_wrong_call_of_a_check_is_the_callers_mistake_not_the_components():
+    # was "check_scheduler: ReduceLROnPlateau raised TypeError: check_scheduler() missing 1 required ..."
+    with pytest.raises(TypeError, match=r"^check_scheduler: missing a required argument: 'reference_optimizer'$"):
+        check_scheduler(minidl.ReduceLROnPlateau, {}, lambda o: None)
 
 
 def test_scheduler_check_catches_a_different_schedule():

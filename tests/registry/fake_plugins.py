@@ -222,6 +222,60 @@ BAD_NAME_TEMPLATE = """
         register(Fine, name={name!r})
 """
 
+LEAVES_A_THREAD = """
+    import threading
+    import time
+
+    def poll_forever():
+        while True:
+            time.sleep(0.05)
+
+    threading.Thread(target=poll_forever, name="poller").start()
+"""
+
+DEFAULT_OUTSIDE_ITS_BOUNDS = """
+    from typing import Annotated
+    import minidl
+    from minidl.registry import hookimpl
+
+    class Scale(minidl.Module):
+        def __init__(self, factor: Annotated[float, minidl.Param(gt=0)] = -1.0):
+            super().__init__()
+            self.factor = factor
+        def forward(self, x): return x * self.factor
+        def backward(self, g): return g * self.factor
+
+    @hookimpl
+    def register_modules(register):
+        register(Scale)
+"""
+
+HOOK_IS_A_GENERATOR = """
+    import minidl
+    from minidl.registry import hookimpl
+
+    class Lazy(minidl.Module):
+        def forward(self, x): return x
+        def backward(self, g): return g
+
+    @hookimpl
+    def register_modules(register):
+        yield register(Lazy)
+"""
+
+HOOK_RETURNS_CLASSES = """
+    import minidl
+    from minidl.registry import hookimpl
+
+    class Listed(minidl.Module):
+        def forward(self, x): return x
+        def backward(self, g): return g
+
+    @hookimpl
+    def register_modules(register):
+        return [Listed]
+"""
+
 TWO_CLASSES_ONE_NAME = """
     import minidl
     from minidl.registry import hookimpl

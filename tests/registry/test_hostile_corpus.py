@@ -61,6 +61,8 @@ CASES = [
     Case("hostile-square", fp.GOOD_PLUGIN, "loaded"),
     Case("hostile-square-too", fp.SECOND_SQUARE, "loaded"),
     Case("hostile-sleeps", fp.SLEEPS, "loaded"),
+    Case("hostile-thread", fp.LEAVES_A_THREAD, "failed"),  # a command must still exit
+    Case("hostile-generator", fp.HOOK_IS_A_GENERATOR, "failed"),
     Case("hostile-no-name", fp.GOOD_PLUGIN, "failed", "Version: 1.0\n", listed_as="hostile_no_name-1.0.dist-info"),
     Case("hostile-bad-version", fp.GOOD_PLUGIN, "failed", "Name: x\nVersion: 1\x1b\n", listed_as="x"),
     # A file that does not parse at all stops ``import torch`` itself (torch reads every entry point for its device

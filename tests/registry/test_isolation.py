@@ -13,10 +13,12 @@ import warnings
 from pathlib import Path
 
 import pytest
+import torch
 
 import minidl
 from minidl import registry
 from minidl.cli import main
+from minidl.registry import load_watch
 from tests.registry import fake_plugins as fp
 from tests.registry.conftest import info_of
 
@@ -35,8 +37,20 @@ def load_quietly() -> list[str]:
         (fp.RAISES_BASE_EXCEPTION, "Escape: not an Exception at all"),
         (fp.WRONG_HOOK_ARGUMENT, "PluginValidationError"),
         (fp.TWO_CLASSES_ONE_NAME, "registers two different modules under the name 'Same'"),
+        (fp.HOOK_IS_A_GENERATOR, "hook register_modules is a generator function, so its body never ran"),
+        (fp.HOOK_RETURNS_CLASSES, "hook register_modules returned list instead of None"),
+        # its every spec saved, then refused when read back: "config.factor: expected float > 0, got -1.0"
+        (fp.DEFAULT_OUTSIDE_ITS_BOUNDS, "the default of 'factor': expected float > 0, got -1.0 (float), which its"),
     ],
-    ids=["sys.exit", "BaseException", "wrong-hook-argument", "one-name-two-classes"],
+    ids=[
+        "sys.exit",
+        "BaseException",
+        "wrong-hook-argument",
+        "one-name-two-classes",
+        "generator-hook",
+        "returning-hook",
+        "bad-default",
+    ],
 )
 def test_any_exception_marks_the_plugin_failed_and_the_host_goes_on(plugin_dir: Path, source: str, reason: str) -> None:
     fp.make_distribution(plugin_dir, "minidl-hostile", "1.0", "minidl_hostile_plugin", source)
@@ -292,3 +306,31 @@ def test_a_plugin_package_named_like_minidl_is_still_the_plugins_code() -> None:
     minidl_package = _NOT_THE_PLUGIN[0]
     assert _inside(f"{minidl_package}/registry/loading.py", _NOT_THE_PLUGIN)
     assert not _inside(f"{minidl_package}_zoo/plugin.py", _NOT_THE_PLUGIN)
+
+
+def test_a_slow_plugin_is_named_on_stderr_while_it_loads(plugin_dir: Path, monkeypatch, capfd) -> None:
+    # a plugin sleeping 20 s at import left every command silent (its output is captured) for 20 s
+    monkeypatch.setattr(load_watch, "SLOW_LOAD_SECONDS", 0.0)
+    fp.make_distribution(plugin_dir, "minidl-slow", "1.0", "minidl_slow_plugin", "import time\ntime.sleep(1.0)\n")
+    load_quietly()
+    assert info_of("minidl-slow").status == "loaded"
+    assert "minidl: plugin minidl-slow 1.0 is still loading after 0 s (MINIDL_DISABLE_PLUGINS=minidl-slow skips it" in (
+        capfd.readouterr().err
+    )
+
+
+def test_a_plugin_changing_torchs_global_state_is_undone_and_failed(plugin_dir: Path) -> None:
+    # a plugin setting float64 as torch's default at import silently changed every run's data and weights
+    source = "import torch\ntorch.set_default_dtype(torch.float64)\ntorch.set_grad_enabled(False)\ntorch.rand(3)\n"
+    fp.make_distribution(plugin_dir, "minidl-global", "1.0", "minidl_global_plugin", source)
+    torch.manual_seed(5)
+    expected = torch.rand(2)
+    torch.manual_seed(5)
+    load_quietly()
+    info = info_of("minidl-global")
+    assert info.status == "failed" and info.location.endswith("minidl_global_plugin.py:1")
+    assert "changed torch's default dtype to float64 and torch's gradient mode to off while loading (minidl put it" in (
+        info.error
+    )
+    assert torch.get_default_dtype() == torch.float32 and torch.is_grad_enabled()
+    assert torch.equal(torch.rand(2), expected)  # its draw did not shift the user's seeded stream

@@ -32,6 +32,7 @@ EXPLODING = """
             if raise_in == "constructor":
                 raise RuntimeError("constructor exploded [/]")
             self.raise_in = raise_in
+            self.normalized_shape_of_inputs = normalized_shape_of_inputs  # what it declares, it holds
 
         def forward(self, x):
             if self.raise_in == "forward" or (self.raise_in == "training" and self.training):

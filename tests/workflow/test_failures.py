@@ -36,6 +36,19 @@ def faulty_layer(fail: str) -> dict:
         ("train_forward", "forward", "ValueError: the forward failed"),  # only the first line of the message
         ("eval_forward", "forward", "ValueError: the forward failed"),  # the trial batch before training
         ("backward", "backward", "KeyError: 'the backward failed'"),
+        # was blamed on the next Linear: "mat1 and mat2 must have the same dtype"
+        (
+            "dtype",
+            "forward",
+            "TypeError: forward returned a float64 tensor on cpu for a float32 input on cpu: keep the "
+            "input's dtype and device",
+        ),
+        # was blamed on the Linear below, which failed on the wrong gradient
+        (
+            "gradient_shape",
+            "backward",
+            "ShapeError: backward returned a gradient of shape (10, 1) for an input of shape (10, 4)",
+        ),
     ],
 )
 def test_a_failing_layer_is_named(fail: str, stage: str, detail: str) -> None:
@@ -44,7 +57,9 @@ def test_a_failing_layer_is_named(fail: str, stage: str, detail: str) -> None:
     where = f"spec.model.layers[1] ({PROVIDER.format('Faulty')})"
     assert str(caught.value) == f"{where}: {stage} raised {detail}"
     assert caught.value.where == "spec.model.layers[1]" and caught.value.stage == stage
-    assert isinstance(caught.value.__cause__, (ZeroDivisionError, IndexError, ValueError, KeyError))
+    assert isinstance(
+        caught.value.__cause__, (ZeroDivisionError, IndexError, ValueError, KeyError, RuntimeError, TypeError)
+    )
 
 
 @pytest.mark.parametrize(
@@ -72,6 +87,36 @@ def test_a_failing_training_component_is_named(edit, where: str, component: str,
     edit(spec["training"])
     with pytest.raises(ComponentError, match=rf"^{where} \({PROVIDER.format(component)}\): {stage} raised "):
         minidl.build_trainer(spec).fit()
+
+
+def test_a_loss_returning_a_gradient_of_the_wrong_shape_is_named_not_the_last_layer() -> None:
+    spec = small_spec(loss={"component": "NarrowLoss"})
+    with pytest.raises(ComponentError) as caught:
+        minidl.build_trainer(spec).fit()
+    assert str(caught.value) == (
+        f"spec.training.loss ({PROVIDER.format('NarrowLoss')}): backward raised ShapeError: backward returned a "
+        "gradient of shape (10, 1) for a prediction of shape (10, 2)"
+    )
+
+
+def test_a_layer_not_holding_its_configuration_is_named_before_any_training() -> None:
+    # such a layer trained, then failed to save (or saved another model) at the end of the run
+    with pytest.raises(ComponentError) as caught:
+        minidl.build_trainer(small_spec({"component": "Doubling", "config": {"factor": 1.5}}))
+    assert str(caught.value).startswith(
+        f"spec.model.layers[1] ({PROVIDER.format('Doubling')}): get_config raised ConfigError: "
+        "Doubling.factor: built with 1.5, the object holds 3.0"
+    )
+
+
+def test_an_optimizer_replacing_the_tensors_it_updates_is_refused_before_training() -> None:
+    spec = small_spec(optimizer={"component": "ReplacingSGD", "config": {"lr": 0.1}})
+    with pytest.raises(ComponentError) as caught:
+        minidl.build_trainer(spec)
+    assert str(caught.value).startswith(
+        f"spec.training.optimizer ({PROVIDER.format('ReplacingSGD')}): a trial step in float32, before training, "
+        "raised ConfigError: step replaced parameter 0's value tensor instead of updating it in place"
+    )
 
 
 def test_a_failing_initializer_is_named_with_the_layer_it_failed_on() -> None:

@@ -28,7 +28,19 @@ class DataSplit:
                     f"got {tuple(x.shape)} and {tuple(y.shape)}"
                 )
             if y.dtype != torch.long or (y.numel() and (y.min() < 0 or y.max() >= self.num_classes)):
-                raise ShapeError(f"DataSplit: {name} labels must be int64 class indices in [0, {self.num_classes})")
+                got = y.dtype if y.dtype != torch.long else f"labels from {int(y.min())} to {int(y.max())}"
+                raise ShapeError(
+                    f"DataSplit: {name} labels must be int64 class indices in [0, {self.num_classes}), got {got}"
+                )
+            if not x.is_floating_point():
+                raise ShapeError(f"DataSplit: {name} inputs must be floating point, got {x.dtype}")
+            bad = (~torch.isfinite(x)).nonzero()
+            if len(bad):  # found here, not as a diverged loss blamed on the learning rate
+                row, column = (int(i) for i in bad[0])
+                raise ShapeError(
+                    f"DataSplit: {name} inputs hold {len(bad)} NaN or infinite values "
+                    f"(the first at row {row}, column {column}: {float(x[row, column])})"
+                )
 
     @property
     def num_features(self) -> int:

@@ -101,6 +101,29 @@ class Optimizer(Configurable):
         }
 
 
+def held_tensors(params: list[Parameter]) -> list[tuple[torch.Tensor, torch.Tensor]]:
+    """Each parameter's ``(value, grad)`` tensors, for :func:`replaced_by_step` after a step."""
+    return [(p.value, p.grad) for p in params]
+
+
+def replaced_by_step(
+    optimizer: Optimizer, params: list[Parameter], held: list[tuple[torch.Tensor, torch.Tensor]]
+) -> str:
+    """What a step replaced instead of updating in place ("" when nothing): its list of parameters (the model then
+    stops learning) or a parameter's tensor (whoever else holds it, a compiled step or a data-parallel reducer, no
+    longer sees the update)."""
+    if len(optimizer.params) != len(params) or any(a is not b for a, b in zip(optimizer.params, params)):
+        return "step replaced its list of parameters: update each Parameter's value in place"
+    for i, (p, (value, grad)) in enumerate(zip(params, held)):
+        for name, before in (("value", value), ("grad", grad)):
+            if getattr(p, name) is not before:
+                return (
+                    f"step replaced parameter {i}'s {name} tensor instead of updating it in place "
+                    "(write p.value.add_(...) or torch._foreach_add_(values, ...), not p.value = ...)"
+                )
+    return ""
+
+
 def scale_add_(tensors: list[torch.Tensor], others: list[torch.Tensor], scale: float | torch.Tensor) -> None:
     """``tensors += scale * others``: one fused operation for a number, two for a 0-d tensor."""
     if isinstance(scale, torch.Tensor):

@@ -15,7 +15,7 @@ from typing import Annotated
 
 import torch
 
-from minidl.plugin import Optimizer, Param, Parameter
+from minidl.plugin import Optimizer, Param, Parameter, scale_add_, scale_addcdiv_
 
 
 class RMSprop(Optimizer):
@@ -60,9 +60,9 @@ class RMSprop(Optimizer):
             buffers = self._buffer("momentum_buffer")
             torch._foreach_mul_(buffers, self.momentum)
             torch._foreach_addcdiv_(buffers, grads, denom)
-            torch._foreach_add_(values, buffers, alpha=-self.lr)
+            scale_add_(values, buffers, -self.lr)  # self.lr may be a 0-d tensor (compiled steps)
         else:
-            torch._foreach_addcdiv_(values, grads, denom, -self.lr)
+            scale_addcdiv_(values, grads, denom, -self.lr)
 
     def _buffer(self, name: str) -> list[torch.Tensor]:
         """A state buffer, created as zeros on first use (only the options in use allocate memory)."""
