@@ -32,7 +32,7 @@ class TrainingControl:
         self._pause, self._idle = threading.Event(), threading.Event()
         self._idle.set()
         self._worker = None
-        self._pace = len(PACES) - 1  # as fast as possible
+        self._pace = PACES.index(self.config.pace)  # kept for the session: opening, undo and reset leave it
 
     @property
     def running(self) -> bool:
