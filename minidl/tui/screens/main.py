@@ -117,6 +117,7 @@ class MainScreen(TrainingControl, SpecEdits, UndoActions, FileActions, InsideTab
     def _after_rebuild(self, note: str = "") -> None:
         """Show the session's (new) trainer: its history, data points and boundary; nothing is running."""
         self._generation += 1
+        self._edited = None  # whatever replaced the trainer, the next edit is an undo step of its own
         trainer = self.session.trainer
         self.history = list(trainer.history) if trainer is not None else []
         data = trainer.data if trainer is not None else None

@@ -21,12 +21,14 @@ from minidl.tui.screens.layer_picker import LayerPicker
 from minidl.tui.widgets.feature_toggles import FeatureToggles
 from minidl.tui.widgets.network_editor import NetworkEditor
 from minidl.tui.widgets.training_setup import TrainingSetup
+from minidl.workflow.run import Run
 
 
 class SpecEdits:
     """The Training tab's changes, the layer commands (a, delete, shift+up/down, enter) and the feature switches."""
 
     invalid: dict[str, dict[str, str]]  # section -> field -> error, for the values not in the spec
+    _edited: tuple[str, Run | None] | None  # the section last edited and the run that edit built; None after others
 
     async def _apply(self, section: str, value: Any, label: str = "") -> None:
         """Put an edit into the spec: live when it can be, else record, pause, rebuild and say so."""
@@ -43,10 +45,24 @@ class SpecEdits:
                 self._refresh_view()
             return
         label = label or f"{section} changed"
-        self.undo_history.record(label, (before, self.path))
         await self.pause_and_wait()
+        if not self._continues_last_edit(section):
+            self.undo_history.record(label, (before, self.path))
         self.session.rebuild()
         self._after_rebuild(f"{label}: new weights, history cleared (ctrl+z undoes)")
+        self._edited = (section, self.session.run)
+
+    def _continues_last_edit(self, section: str) -> bool:
+        """True while a value is being typed: the last change was to ``section`` and its run has not trained since.
+
+        Each key of ``20000`` rebuilds; recording each would make undo go back a digit at a time and push the
+        trained network out of the few steps kept. The first key's step already gives back what was before.
+        """
+        if self._edited is None:
+            return False
+        edited, run = self._edited
+        trainer = self.session.trainer
+        return edited == section and run is self.session.run and (trainer is None or trainer.epoch == 0)
 
     @guarded
     async def on_training_setup_changed(self, event: TrainingSetup.Changed) -> None:
