@@ -193,3 +193,29 @@ async def test_typing_a_new_value_is_one_undo_step_that_gives_back_the_trained_n
         await pilot.press("ctrl+z")
         await settle(app, pilot)
         assert app.main.session.trainer.epoch == 1
+
+
+async def test_typing_fewer_epochs_than_trained_is_refused_and_more_epochs_after_done_go_on() -> None:
+    """Seen: at epoch 14 of 200, backspacing over "200" applied 20, then 2: the running training stopped as
+    "done", and stayed "done" after 300 was typed."""
+    app = tui(small_spec(epochs=4))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("space")
+        await settle(app, pilot)
+        assert app.main.state == "done"
+        await pilot.press("space")
+        await pilot.pause()
+        assert status(app).startswith("all 4 epochs done")
+        await pilot.press("2")
+        epochs = next(i for i in app.main.query(Input) if i.name == "epochs")
+        epochs.focus()
+        await pilot.press("end", "backspace", "3")
+        assert await wait_until(pilot, lambda: status(app).startswith("epochs: 3 is fewer than the 4 already"))
+        assert app.main.session.value("epochs") == 4 and app.main.session.trainer.epochs == 4
+        await pilot.press("backspace", "6")
+        await pilot.pause()
+        assert app.main.state == "paused" and status(app) == ""  # nothing stale: it can go on
+        app.main.query_one("#layers", ListView).focus()  # out of the field, where space is a character
+        await pilot.press("space")
+        await settle(app, pilot)
+        assert app.main.session.trainer.epoch == 6 and app.main.state == "done"

@@ -42,6 +42,11 @@ class SpecEdits:
         if live:
             if not self.running:
                 self.session.apply_pending()
+                trainer = self.session.trainer
+                if self.state == "done" and trainer is not None and not trainer.done:  # more epochs: space goes on
+                    self._set_state("paused")
+                    if not self._status_source:  # "all N epochs done: raise epochs..." is answered
+                        self._say("")
                 self._refresh_view()
             return
         label = label or f"{section} changed"
