@@ -123,8 +123,8 @@ class TrainingControl:
 
     @guarded
     def on_training_stopped(self, message: TrainingStopped) -> None:
-        if message.generation != self._generation:
-            return
+        if message.generation != self._generation or not self._idle.is_set():  # a worker started since: its own
+            return  # stop will come (saving restarts the one it paused)
         trainer = self.session.trainer
         if message.reason == "failed":
             self._set_state("failed")
