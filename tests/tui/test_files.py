@@ -175,3 +175,21 @@ async def test_saving_while_training_keeps_training(tmp_path) -> None:
         await pilot.press("space")
         await settle(app, pilot)
         assert app.main.state == "paused"
+
+
+async def test_a_message_longer_than_the_status_lines_is_also_a_notification(tmp_path) -> None:
+    """Seen at 80x24: "could not open spiral.minidl: ... unknown dataset 'minidl-extra:spiral':" and nothing
+    more; the three status lines cut off what to do (the plugin is installed but blocked)."""
+    garbage = tmp_path / ("a-long-folder-name-" * 3) / "garbage.minidl"
+    garbage.parent.mkdir()
+    garbage.write_bytes(b"\x00not a minidl file")
+    app = tui()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_file(app, pilot, str(garbage))
+        said = status(app)
+        assert said.startswith(f"could not open {garbage}") and len(said) > 3 * 44
+        assert [n.message for n in app._notifications] == [said]  # all of it, where it can be read
+        await pilot.press("n")
+        await settle(app, pilot)
+        await open_file(app, pilot, str(SPECS / "tanh_plain_ce_adam.minidl"))  # a short note: no notification
+        assert status(app).startswith("opened") and len(list(app._notifications)) == 1

@@ -104,9 +104,7 @@ class MainScreen(TrainingControl, SpecEdits, UndoActions, FileActions, InsideTab
     # -- failures ------------------------------------------------------------------------------------
     def show_failure(self, error: BaseException) -> None:
         """An action failed: say why where the user looks, and go on (see :mod:`minidl.tui.guard`)."""
-        text = explain(error)
-        self._say(text, error=True)
-        self.notify(text, title="That did not work; the app goes on", severity="error", timeout=10, markup=False)
+        self._say(explain(error), error=True, title="That did not work; the app goes on")
 
     # -- showing the session -----------------------------------------------------------------------------
     async def _show_session(self, index: int = 0) -> None:
@@ -180,9 +178,11 @@ class MainScreen(TrainingControl, SpecEdits, UndoActions, FileActions, InsideTab
         self.state = state
         self.query_one("#metrics").border_subtitle = state
 
-    def _say(self, text: str, error: bool = False, source: str = "") -> None:
+    def _say(self, text: str, error: bool = False, source: str = "", title: str = "") -> None:
+        """Set the status line; with a ``title``, or when its lines cut ``text`` off, a notification shows it too."""
         self._status_source = source
-        self.query_one(Metrics).say(text, error)
+        if not self.query_one(Metrics).say(text, error) or title:  # a small terminal: all of it, where it can be read
+            self.notify(text, title=title, severity="error" if error else "information", timeout=15, markup=False)
 
     def _refresh_view(self) -> None:
         trainer = self.session.trainer

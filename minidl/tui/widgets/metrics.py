@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import textwrap
+
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widget import Widget
 from textual.widgets import Label, ProgressBar, Static
 
 from minidl.workflow.trainer import EpochMetrics
+
+STATUS_LINES = 3  # the stylesheet's max-height of #status
 
 
 class Metrics(Widget):
@@ -38,8 +42,10 @@ class Metrics(Widget):
         speed = f"   {pace} (-/+)" if pace else ""
         self.query_one("#numbers", Static).update("\n".join([*lines, rate + timing + speed]), layout=False)
 
-    def say(self, text: str, error: bool = False) -> None:
-        """Replace the status line (plain text, never parsed as markup)."""
+    def say(self, text: str, error: bool = False) -> bool:
+        """Replace the status line (plain text, never parsed as markup); False when its lines cut the text off."""
         status = self.query_one("#status", Static)
         status.update(text)
         status.set_class(error, "error")
+        width = self.content_region.width
+        return width < 1 or len(textwrap.wrap(text, width)) <= STATUS_LINES

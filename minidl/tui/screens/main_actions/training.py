@@ -128,8 +128,7 @@ class TrainingControl:
         trainer = self.session.trainer
         if message.reason == "failed":
             self._set_state("failed")
-            self._say(message.message, error=True)
-            self.notify(message.message, title="Training stopped", severity="error", timeout=10, markup=False)
+            self._say(message.message, error=True, title="Training stopped")
         else:
             self._set_state("done" if trainer is not None and trainer.done else "paused")
             if self._status_source == "pause":
