@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from textual.widgets import TabbedContent
+from textual.widgets import Input, TabbedContent
 
 from minidl.components.modules.input_features import FEATURES
 from minidl.core.errors import MinidlError
@@ -28,10 +28,13 @@ class SpecEdits:
     """The Training tab's changes, the layer commands (a, delete, shift+up/down, enter) and the feature switches."""
 
     invalid: dict[str, dict[str, str]]  # section -> field -> error, for the values not in the spec
-    _edited: tuple[str, Run | None] | None  # the section last edited and the run that edit built; None after others
+    _edited: tuple[str, Run | None] | None  # the section a key was last typed into and the run it built, or None
 
-    async def _apply(self, section: str, value: Any, label: str = "") -> None:
-        """Put an edit into the spec: live when it can be, else record, pause, rebuild and say so."""
+    async def _apply(self, section: str, value: Any, label: str = "", typed: bool = False) -> None:
+        """Put an edit into the spec: live when it can be, else record, pause, rebuild and say so.
+
+        ``typed``: the edit is a key typed into a field; the keys that follow it make one undo step with it.
+        """
         before = self.session.snapshot()
         try:
             live = self.session.change(section, value)
@@ -51,14 +54,14 @@ class SpecEdits:
             return
         label = label or f"{section} changed"
         await self.pause_and_wait()
-        if not self._continues_last_edit(section):
+        if not (typed and self._continues_last_edit(section)):
             self.undo_history.record(label, (before, self.path))
         self.session.rebuild()
         self._after_rebuild(f"{label}: new weights, history cleared (ctrl+z undoes)")
-        self._edited = (section, self.session.run)
+        self._edited = (section, self.session.run) if typed else None
 
     def _continues_last_edit(self, section: str) -> bool:
-        """True while a value is being typed: the last change was to ``section`` and its run has not trained since.
+        """True while a value is being typed: the last key went to ``section`` and its run has not trained since.
 
         Each key of ``20000`` rebuilds; recording each would make undo go back a digit at a time and push the
         trained network out of the few steps kept. The first key's step already gives back what was before.
@@ -79,7 +82,7 @@ class SpecEdits:
         if self._status_source == event.section:  # the error on screen was this one's: it is fixed
             remaining = [next(iter(errors.values())) for errors in self.invalid.values()]
             self._say(remaining[0] if remaining else "", error=bool(remaining))
-        await self._apply(event.section, event.value)
+        await self._apply(event.section, event.value, typed=isinstance(self.focused, Input))
 
     # -- the network ---------------------------------------------------------------------------------------
     def _layers(self) -> list[dict[str, Any]]:
