@@ -272,3 +272,15 @@ async def test_at_80x24_with_timings_the_speed_is_whole_too() -> None:
         lines = numbers(app).splitlines()
         assert len(lines) == 3 and max(map(len, lines)) <= numbers_.size.width, lines
         assert lines[-1].startswith("lr 0.00027") and "97 ms/epoch" in lines[-1] and "5 epochs/s" in lines[-1]
+
+
+async def test_the_inside_tab_offers_only_keys_that_change_what_it_shows() -> None:
+    """Seen: its hint said "l log scale", but the Inside tab hides the loss chart that l switches, and the
+    gradient norms are always on a log scale: l changed nothing one could see."""
+    app = tui()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("4")
+        await pilot.pause()
+        hint = str(app.main.query_one("#inside-tab .hint", Static).render())
+        assert not app.main.query_one("#plots").display  # the boundary and the loss chart give way
+        assert "log scale" not in hint and "click to choose" in hint

@@ -46,7 +46,7 @@ from minidl.workflow.trainer import EpochMetrics
 
 POINT_MODES = {"train": "train points", "test": "test points", "none": "no points"}
 MAX_POINTS = 5000
-INSIDE_HINT = "↑/↓ layer · ←/→ unit · [ ] page\nclick to choose · l log scale"
+INSIDE_HINT = "↑/↓ layer · ←/→ unit · [ ] page\nclick to choose"  # l would switch the hidden loss chart
 TAB_FOCUS = {"network-tab": "#layers", "training-tab": "#setup", "plugins-tab": "#plugins", "inside-tab": "#inside"}
 
 
