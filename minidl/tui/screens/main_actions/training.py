@@ -48,7 +48,9 @@ class TrainingControl:
 
     @guarded
     def action_step_epoch(self) -> None:
-        if not self.running:
+        if self.running:  # "one epoch, then stop": the stop is what is left to do (the Playground's step pauses too)
+            self.action_toggle_training()
+        else:
             self._start(1)
 
     def _start(self, epochs: int | None) -> None:
