@@ -37,8 +37,10 @@ def plain(epochs: int) -> float:
 
 async def in_tui(epochs: int, size: tuple[int, int]) -> float:
     """Epochs per second in the headless app, from pressing space to the worker's end."""
-    # an empty recovery folder: a network rescued by an earlier session would be offered in a dialog first
-    app = make_app(spec=default_spec(epochs=epochs), config=TuiConfig(recovery_folder=Path(tempfile.mkdtemp())))
+    # an empty recovery folder: a network rescued by an earlier session would be offered in a dialog first;
+    # the fastest pace: a person's default (TuiConfig.pace) waits between epochs on purpose
+    config = TuiConfig(recovery_folder=Path(tempfile.mkdtemp()), pace=None)
+    app = make_app(spec=default_spec(epochs=epochs), config=config)
     async with app.run_test(size=size) as pilot:
         await pilot.pause()
         start = time.perf_counter()

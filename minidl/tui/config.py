@@ -19,6 +19,10 @@ class TuiConfig:
     torch_threads: int | None = None
     # Where a network is rescued when the app must stop; None: recovery.default_folder() (tests use a temporary one).
     recovery_folder: Path | None = None
+    # The pace the app starts at, one of training.PACES: the most epochs per second, None for as fast as possible.
+    # 10 lets a person watch: the Playground redraws every epoch, this screen about 5 times a second, so each
+    # redraw moves 2 epochs and the default recipe's 200 epochs take 20 s. Tests and benchmarks run at None.
+    pace: float | None = 10
 
 
-TEST_CONFIG = TuiConfig(show_timing=False)
+TEST_CONFIG = TuiConfig(show_timing=False, pace=None)

@@ -117,7 +117,8 @@ class Session:
         """Put ``value`` into the spec; True when the run can take it live (or nothing changed), False when a
         rebuild is due.
 
-        Raises MinidlError when the new spec is invalid (the spec is then unchanged).
+        Raises MinidlError when the new spec is invalid, or sets fewer epochs than were trained (the spec is then
+        unchanged).
         """
         spec = copy_spec(self.spec)
         spec["model" if section in MODEL_SECTIONS else "training"][section] = value
@@ -125,6 +126,9 @@ class Session:
         old, new = self.value(section), spec["model" if section in MODEL_SECTIONS else "training"][section]
         if old == new:  # forms re-announce their values when shown again: nothing to rebuild (or undo)
             return True
+        trained = 0 if self.trainer is None else self.trainer.epoch
+        if section == "epochs" and new < trained:  # "2" on the way to "200" would end the run at once
+            raise MinidlError(f"epochs: {new} is fewer than the {trained} already trained (r resets the weights)")
         self.spec = spec
         if self.run is None:
             return False

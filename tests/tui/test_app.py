@@ -14,7 +14,7 @@ from textual.widgets import Button, Input, OptionList
 from minidl.tui.screens.layer_form import LayerForm
 from minidl.tui.widgets.component_picker import ComponentPicker
 from minidl.tui.widgets.fields_form import FieldsForm
-from tests.tui.conftest import SIZE, add_layer, open_file, save_as, settle, small_spec, status, tui
+from tests.tui.conftest import SIZE, add_layer, open_file, save_as, settle, small_spec, status, tui, wait_until
 
 
 async def test_space_trains_to_the_planned_epochs_and_n_steps_one() -> None:
@@ -250,3 +250,18 @@ async def test_save_a_model_and_open_it_from_the_command_line(tmp_path) -> None:
         model = reopened.main.session.trainer.model
         assert all((a == p.value).all() for a, p in zip(weights, model.param()))
         assert reopened.main.history == []  # a model file starts a fresh training run
+
+
+async def test_n_while_training_stops_after_the_current_epoch() -> None:
+    """Seen: the footer offers "n Epoch" (train one epoch, then stop), but while training ran n did nothing."""
+    app = tui(small_spec(epochs=100_000))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("space")
+        await pilot.pause(0.3)
+        await pilot.press("n")
+        stopped = await wait_until(pilot, lambda: not app.main.running, deadline=10)
+        if not stopped:
+            await pilot.press("space")  # the test ends either way
+        await settle(app, pilot)
+        assert stopped and app.main.state == "paused"
+        assert status(app) == f"paused after epoch {len(app.main.history)}"

@@ -163,3 +163,59 @@ async def test_bad_input_anywhere_is_refused_with_the_fields_message() -> None:
         await pilot.press("space")
         await pilot.pause()
         assert status(app).startswith("fix the invalid values first") and app.is_running
+
+
+async def test_typing_a_new_value_is_one_undo_step_that_gives_back_the_trained_network() -> None:
+    """Seen: typing 20000 into n_train rebuilt at every digit and recorded each one; with ten undo steps kept,
+    the trained network fell off the end after one more edit, and ctrl+z went back one keystroke at a time."""
+    app = tui(small_spec(epochs=3))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("space")
+        await settle(app, pilot)
+        trained = app.main.session.trainer
+        await pilot.press("2")
+        n_train = next(i for i in app.main.query(Input) if i.name == "n_train")
+        n_train.focus()
+        await pilot.press("end", "backspace", "backspace", *"20000")  # 8, '', 2, 20, ..., 20000: five rebuilds
+        await settle(app, pilot)
+        assert app.main.session.trainer.data.train_x.shape[0] == 20000
+        await pilot.press("ctrl+z")
+        await settle(app, pilot)
+        assert app.main.session.trainer is trained
+        assert next(i for i in app.main.query(Input) if i.name == "n_train").value == "80"
+        await pilot.press("ctrl+y")  # and back to the value typed, in one step too
+        await settle(app, pilot)
+        assert app.main.session.value("dataset")["config"]["n_train"] == 20000
+        await pilot.press("n")
+        next(i for i in app.main.query(Input) if i.name == "n_train").focus()
+        await pilot.press("end", "backspace")  # an edit after training is a step of its own
+        await settle(app, pilot)
+        await pilot.press("ctrl+z")
+        await settle(app, pilot)
+        assert app.main.session.trainer.epoch == 1
+
+
+async def test_typing_fewer_epochs_than_trained_is_refused_and_more_epochs_after_done_go_on() -> None:
+    """Seen: at epoch 14 of 200, backspacing over "200" applied 20, then 2: the running training stopped as
+    "done", and stayed "done" after 300 was typed."""
+    app = tui(small_spec(epochs=4))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("space")
+        await settle(app, pilot)
+        assert app.main.state == "done"
+        await pilot.press("space")
+        await pilot.pause()
+        assert status(app).startswith("all 4 epochs done")
+        await pilot.press("2")
+        epochs = next(i for i in app.main.query(Input) if i.name == "epochs")
+        epochs.focus()
+        await pilot.press("end", "backspace", "3")
+        assert await wait_until(pilot, lambda: status(app).startswith("epochs: 3 is fewer than the 4 already"))
+        assert app.main.session.value("epochs") == 4 and app.main.session.trainer.epochs == 4
+        await pilot.press("backspace", "6")
+        await pilot.pause()
+        assert app.main.state == "paused" and status(app) == ""  # nothing stale: it can go on
+        app.main.query_one("#layers", ListView).focus()  # out of the field, where space is a character
+        await pilot.press("space")
+        await settle(app, pilot)
+        assert app.main.session.trainer.epoch == 6 and app.main.state == "done"

@@ -16,7 +16,7 @@ from minidl.tui.screens.choice import Choice
 from minidl.tui.screens.file_dialog import FileDialog
 from minidl.tui.session import Session
 from minidl.workflow import files
-from tests.tui.conftest import SIZE, open_file, save_as, settle, status, tui
+from tests.tui.conftest import SIZE, open_file, save_as, settle, small_spec, status, tui, wait_until
 
 SPECS = Path(__file__).resolve().parents[2] / "specs"
 
@@ -157,3 +157,39 @@ def test_a_file_and_recover_together_is_a_usage_error(argv, capsys) -> None:
     with pytest.raises(SystemExit) as stopped:
         main(argv)
     assert stopped.value.code == 2
+
+
+async def test_saving_while_training_keeps_training(tmp_path) -> None:
+    """Seen: ctrl+s in the middle of a run saved it and left it paused; the user had asked for a file, not a pause."""
+    app = tui(small_spec(epochs=100_000))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("space", "ctrl+s")
+        await pilot.pause()
+        app.screen.query_one("#path", Input).value = str(tmp_path / "mid.minidl")
+        await pilot.press("enter")  # save_as would wait for the training to end
+        assert await wait_until(pilot, lambda: status(app).startswith("saved checkpoint"))
+        saved = len(files.load(tmp_path / "mid.minidl").state.history)
+        assert app.main.running and status(app) == f"saved checkpoint to {tmp_path / 'mid.minidl'}"
+        assert await wait_until(pilot, lambda: app.main.session.trainer.epoch > saved + 2)
+        assert app.main.state == "running"  # the first worker's stop, handled late, does not say "paused"
+        await pilot.press("space")
+        await settle(app, pilot)
+        assert app.main.state == "paused"
+
+
+async def test_a_message_longer_than_the_status_lines_is_also_a_notification(tmp_path) -> None:
+    """Seen at 80x24: "could not open spiral.minidl: ... unknown dataset 'minidl-extra:spiral':" and nothing
+    more; the three status lines cut off what to do (the plugin is installed but blocked)."""
+    garbage = tmp_path / ("a-long-folder-name-" * 3) / "garbage.minidl"
+    garbage.parent.mkdir()
+    garbage.write_bytes(b"\x00not a minidl file")
+    app = tui()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_file(app, pilot, str(garbage))
+        said = status(app)
+        assert said.startswith(f"could not open {garbage}") and len(said) > 3 * 44
+        assert [n.message for n in app._notifications] == [said]  # all of it, where it can be read
+        await pilot.press("n")
+        await settle(app, pilot)
+        await open_file(app, pilot, str(SPECS / "tanh_plain_ce_adam.minidl"))  # a short note: no notification
+        assert status(app).startswith("opened") and len(list(app._notifications)) == 1

@@ -3,10 +3,14 @@ loss chart's scale. Every test waits on the worker or on a condition, never on t
 
 from __future__ import annotations
 
+import dataclasses
+
 import torch
 from rich.segment import Segment
 from textual.widgets import Checkbox, Input, Label, Select, Static
 
+from minidl.tui.app import make_app
+from minidl.tui.config import TuiConfig
 from minidl.tui.widgets.inside_panel import InsidePanel
 from minidl.tui.widgets.loss_chart import LossChart
 from minidl.tui.widgets.unit_grid import UnitGrid
@@ -250,3 +254,33 @@ async def test_every_line_of_the_inside_panel_fills_its_width() -> None:
         width = panel.content_size.width
         for y in range(panel.content_size.height):
             assert Segment.get_line_length(list(panel.render_line(y))) == width, y
+
+
+async def test_at_80x24_with_timings_the_speed_is_whole_too() -> None:
+    """Seen: "lr 0.00027   97 ms/epoch   5 epochs/s (-/+)" is 45 columns; 42 fit, and the speed's
+    key hint fell onto a fourth line that is never shown."""
+    spec = small_spec(epochs=3)
+    spec["training"]["optimizer"]["config"]["lr"] = 0.00027
+    app = make_app(spec=spec, config=TuiConfig(pace=None))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("n", "-", "-", "-")
+        await settle(app, pilot)
+        app.main.history[-1] = dataclasses.replace(app.main.history[-1], seconds=0.097)  # a busy machine's
+        app.main._refresh_view()
+        await pilot.pause()
+        numbers_ = app.main.query_one("#numbers", Static)
+        lines = numbers(app).splitlines()
+        assert len(lines) == 3 and max(map(len, lines)) <= numbers_.size.width, lines
+        assert lines[-1].startswith("lr 0.00027") and "97 ms/epoch" in lines[-1] and "5 epochs/s" in lines[-1]
+
+
+async def test_the_inside_tab_offers_only_keys_that_change_what_it_shows() -> None:
+    """Seen: its hint said "l log scale", but the Inside tab hides the loss chart that l switches, and the
+    gradient norms are always on a log scale: l changed nothing one could see."""
+    app = tui()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("4")
+        await pilot.pause()
+        hint = str(app.main.query_one("#inside-tab .hint", Static).render())
+        assert not app.main.query_one("#plots").display  # the boundary and the loss chart give way
+        assert "log scale" not in hint and "click to choose" in hint

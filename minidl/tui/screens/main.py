@@ -46,7 +46,7 @@ from minidl.workflow.trainer import EpochMetrics
 
 POINT_MODES = {"train": "train points", "test": "test points", "none": "no points"}
 MAX_POINTS = 5000
-INSIDE_HINT = "↑/↓ layer · ←/→ unit · [ ] page\nclick to choose · l log scale"
+INSIDE_HINT = "↑/↓ layer · ←/→ unit · [ ] page\nclick to choose"  # l would switch the hidden loss chart
 TAB_FOCUS = {"network-tab": "#layers", "training-tab": "#setup", "plugins-tab": "#plugins", "inside-tab": "#inside"}
 
 
@@ -104,9 +104,7 @@ class MainScreen(TrainingControl, SpecEdits, UndoActions, FileActions, InsideTab
     # -- failures ------------------------------------------------------------------------------------
     def show_failure(self, error: BaseException) -> None:
         """An action failed: say why where the user looks, and go on (see :mod:`minidl.tui.guard`)."""
-        text = explain(error)
-        self._say(text, error=True)
-        self.notify(text, title="That did not work; the app goes on", severity="error", timeout=10, markup=False)
+        self._say(explain(error), error=True, title="That did not work; the app goes on")
 
     # -- showing the session -----------------------------------------------------------------------------
     async def _show_session(self, index: int = 0) -> None:
@@ -117,6 +115,7 @@ class MainScreen(TrainingControl, SpecEdits, UndoActions, FileActions, InsideTab
     def _after_rebuild(self, note: str = "") -> None:
         """Show the session's (new) trainer: its history, data points and boundary; nothing is running."""
         self._generation += 1
+        self._edited = None  # whatever replaced the trainer, the next edit is an undo step of its own
         trainer = self.session.trainer
         self.history = list(trainer.history) if trainer is not None else []
         data = trainer.data if trainer is not None else None
@@ -179,9 +178,11 @@ class MainScreen(TrainingControl, SpecEdits, UndoActions, FileActions, InsideTab
         self.state = state
         self.query_one("#metrics").border_subtitle = state
 
-    def _say(self, text: str, error: bool = False, source: str = "") -> None:
+    def _say(self, text: str, error: bool = False, source: str = "", title: str = "") -> None:
+        """Set the status line; with a ``title``, or when its lines cut ``text`` off, a notification shows it too."""
         self._status_source = source
-        self.query_one(Metrics).say(text, error)
+        if not self.query_one(Metrics).say(text, error) or title:  # a small terminal: all of it, where it can be read
+            self.notify(text, title=title, severity="error" if error else "information", timeout=15, markup=False)
 
     def _refresh_view(self) -> None:
         trainer = self.session.trainer

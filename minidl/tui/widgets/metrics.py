@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import textwrap
+
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widget import Widget
 from textual.widgets import Label, ProgressBar, Static
 
 from minidl.workflow.trainer import EpochMetrics
+
+STATUS_LINES = 3  # the stylesheet's max-height of #status
 
 
 class Metrics(Widget):
@@ -35,11 +39,15 @@ class Metrics(Widget):
             ]
         rate = "lr -" if lr is None else f"lr {lr:.3g}"
         timing = f"   {last.seconds * 1000:.0f} ms/epoch" if show_timing and last is not None else ""
-        speed = f"   {pace} (-/+)" if pace else ""
-        self.query_one("#numbers", Static).update("\n".join([*lines, rate + timing + speed]), layout=False)
+        speed, keys = (f"   {pace}", " (-/+)") if pace else ("", "")
+        width = self.content_region.width  # a line that does not fit wraps onto a line never shown: drop the least
+        fits = [t for t in (timing + speed + keys, timing + speed, speed + keys) if width < 1 or len(rate + t) <= width]
+        self.query_one("#numbers", Static).update("\n".join([*lines, rate + (fits or [speed])[0]]), layout=False)
 
-    def say(self, text: str, error: bool = False) -> None:
-        """Replace the status line (plain text, never parsed as markup)."""
+    def say(self, text: str, error: bool = False) -> bool:
+        """Replace the status line (plain text, never parsed as markup); False when its lines cut the text off."""
         status = self.query_one("#status", Static)
         status.update(text)
         status.set_class(error, "error")
+        width = self.content_region.width
+        return width < 1 or len(textwrap.wrap(text, width)) <= STATUS_LINES

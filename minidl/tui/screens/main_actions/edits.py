@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from textual.widgets import TabbedContent
+from textual.widgets import Input, TabbedContent
 
 from minidl.components.modules.input_features import FEATURES
 from minidl.core.errors import MinidlError
@@ -21,15 +21,20 @@ from minidl.tui.screens.layer_picker import LayerPicker
 from minidl.tui.widgets.feature_toggles import FeatureToggles
 from minidl.tui.widgets.network_editor import NetworkEditor
 from minidl.tui.widgets.training_setup import TrainingSetup
+from minidl.workflow.run import Run
 
 
 class SpecEdits:
     """The Training tab's changes, the layer commands (a, delete, shift+up/down, enter) and the feature switches."""
 
     invalid: dict[str, dict[str, str]]  # section -> field -> error, for the values not in the spec
+    _edited: tuple[str, Run | None] | None  # the section a key was last typed into and the run it built, or None
 
-    async def _apply(self, section: str, value: Any, label: str = "") -> None:
-        """Put an edit into the spec: live when it can be, else record, pause, rebuild and say so."""
+    async def _apply(self, section: str, value: Any, label: str = "", typed: bool = False) -> None:
+        """Put an edit into the spec: live when it can be, else record, pause, rebuild and say so.
+
+        ``typed``: the edit is a key typed into a field; the keys that follow it make one undo step with it.
+        """
         before = self.session.snapshot()
         try:
             live = self.session.change(section, value)
@@ -40,13 +45,32 @@ class SpecEdits:
         if live:
             if not self.running:
                 self.session.apply_pending()
+                trainer = self.session.trainer
+                if self.state == "done" and trainer is not None and not trainer.done:  # more epochs: space goes on
+                    self._set_state("paused")
+                    if not self._status_source:  # "all N epochs done: raise epochs..." is answered
+                        self._say("")
                 self._refresh_view()
             return
         label = label or f"{section} changed"
-        self.undo_history.record(label, (before, self.path))
         await self.pause_and_wait()
+        if not (typed and self._continues_last_edit(section)):
+            self.undo_history.record(label, (before, self.path))
         self.session.rebuild()
         self._after_rebuild(f"{label}: new weights, history cleared (ctrl+z undoes)")
+        self._edited = (section, self.session.run) if typed else None
+
+    def _continues_last_edit(self, section: str) -> bool:
+        """True while a value is being typed: the last key went to ``section`` and its run has not trained since.
+
+        Each key of ``20000`` rebuilds; recording each would make undo go back a digit at a time and push the
+        trained network out of the few steps kept. The first key's step already gives back what was before.
+        """
+        if self._edited is None:
+            return False
+        edited, run = self._edited
+        trainer = self.session.trainer
+        return edited == section and run is self.session.run and (trainer is None or trainer.epoch == 0)
 
     @guarded
     async def on_training_setup_changed(self, event: TrainingSetup.Changed) -> None:
@@ -58,7 +82,7 @@ class SpecEdits:
         if self._status_source == event.section:  # the error on screen was this one's: it is fixed
             remaining = [next(iter(errors.values())) for errors in self.invalid.values()]
             self._say(remaining[0] if remaining else "", error=bool(remaining))
-        await self._apply(event.section, event.value)
+        await self._apply(event.section, event.value, typed=isinstance(self.focused, Input))
 
     # -- the network ---------------------------------------------------------------------------------------
     def _layers(self) -> list[dict[str, Any]]:

@@ -59,17 +59,21 @@ class FileActions:
         if answer is None:
             return
         path, kind = answer
-        await self.pause_and_wait()
+        training = self.running
+        await self.pause_and_wait()  # a file holds the end of an epoch, never the middle of one
         try:
             self.session.save(path, kind)  # type: ignore[arg-type]
         except (MinidlError, OSError) as error:
-            self._say(f"could not save {path}: {explain(error)}", error=True)
-            return
-        self.path, self._saved = path, self._mark()
-        self._say(f"saved {kind} to {path}")
-        if self.recovered_from is not None and Path(path).resolve() != self.recovered_from.resolve():
-            self.recovered_from.unlink(missing_ok=True)  # its network now lives in the user's own file
-            self.recovered_from = None
+            note, failed = f"could not save {path}: {explain(error)}", True
+        else:
+            self.path, self._saved = path, self._mark()
+            note, failed = f"saved {kind} to {path}", False
+            if self.recovered_from is not None and Path(path).resolve() != self.recovered_from.resolve():
+                self.recovered_from.unlink(missing_ok=True)  # its network now lives in the user's own file
+                self.recovered_from = None
+        if training:  # the user asked for a file, not for a pause
+            self._start(None)
+        self._say(note, error=failed)
 
     @guarded
     def action_open(self) -> None:

@@ -32,7 +32,7 @@ class TrainingControl:
         self._pause, self._idle = threading.Event(), threading.Event()
         self._idle.set()
         self._worker = None
-        self._pace = len(PACES) - 1  # as fast as possible
+        self._pace = PACES.index(self.config.pace)  # kept for the session: opening, undo and reset leave it
 
     @property
     def running(self) -> bool:
@@ -48,7 +48,9 @@ class TrainingControl:
 
     @guarded
     def action_step_epoch(self) -> None:
-        if not self.running:
+        if self.running:  # "one epoch, then stop": the stop is what is left to do (the Playground's step pauses too)
+            self.action_toggle_training()
+        else:
             self._start(1)
 
     def _start(self, epochs: int | None) -> None:
@@ -123,13 +125,12 @@ class TrainingControl:
 
     @guarded
     def on_training_stopped(self, message: TrainingStopped) -> None:
-        if message.generation != self._generation:
-            return
+        if message.generation != self._generation or not self._idle.is_set():  # a worker started since: its own
+            return  # stop will come (saving restarts the one it paused)
         trainer = self.session.trainer
         if message.reason == "failed":
             self._set_state("failed")
-            self._say(message.message, error=True)
-            self.notify(message.message, title="Training stopped", severity="error", timeout=10, markup=False)
+            self._say(message.message, error=True, title="Training stopped")
         else:
             self._set_state("done" if trainer is not None and trainer.done else "paused")
             if self._status_source == "pause":
