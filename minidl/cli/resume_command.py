@@ -33,6 +33,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     with joined(args) as world:  # as a rank of a run, an error here stops the other ranks too, naming this one
         loaded = load(args.checkpoint_file)
+        if loaded.kind == "model":  # "train it" would read as going on from its weights, which train does not
+            raise SpecError(
+                f"{args.checkpoint_file}: is a model file, not a checkpoint: it holds no optimizer state to go on "
+                f"from exactly (minidl train --every N writes checkpoints; minidl train {args.checkpoint_file} "
+                "trains its spec again from fresh weights)"
+            )
         if loaded.kind != "checkpoint":
             raise SpecError(
                 f"{args.checkpoint_file}: is a {loaded.kind} file, not a checkpoint; "

@@ -33,7 +33,9 @@ def add_saving_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--output", type=output_path, metavar="FILE", help="where to save the trained model (default: see above)"
     )
-    parser.add_argument("--every", type=positive_int, metavar="N", help="save a checkpoint every N epochs")
+    parser.add_argument(
+        "--every", type=positive_int, metavar="N", help="save a checkpoint every N epochs and after the last"
+    )
     parser.add_argument(
         "--checkpoint",
         type=output_path,
@@ -108,7 +110,8 @@ def _same_file(a: Path, b: Path) -> bool:
 
 
 def fit_and_save(run: Run, outputs: Outputs) -> None:
-    """Train to the planned epoch count with a progress bar, writing the checkpoint every few epochs, then save.
+    """Train to the planned epoch count with a progress bar, writing the checkpoint every few epochs and after the last
+    (so that a finished run can be resumed for more epochs exactly), then save.
 
     A signal stops training at once but lets a save finish first (``HeldSignals``), so that the
     files reported are exactly those on disk. A run with a world trains data-parallel as one of its
@@ -132,7 +135,8 @@ def _fit(run: Run, outputs: Outputs) -> None:
             nonlocal saved
             progress.say(str(m))
             progress.update(m.epoch)
-            if outputs.checkpoint is not None and outputs.every is not None and m.epoch % outputs.every == 0:
+            due = outputs.every is not None and (m.epoch % outputs.every == 0 or m.epoch == trainer.epochs)
+            if outputs.checkpoint is not None and due:
                 with HeldSignals():
                     run.save_checkpoint(outputs.checkpoint)
                     saved = m

@@ -41,11 +41,13 @@ def test_train_a_file_elsewhere_writes_here_not_beside_it(cli, tmp_path: Path) -
 
 
 def test_every_file_written_is_reported(cli, spec_file: Path, tmp_path: Path) -> None:
-    """``train --every`` wrote NAME-checkpoint.minidl but reported only the model."""
+    """``train --every`` wrote NAME-checkpoint.minidl but reported only the model; and it left the checkpoint at the
+    last multiple of N (epoch 2 of 3), so resuming the finished run for more epochs trained epoch 3 again."""
     result = cli("train", spec_file, "--every", "2", "--output", "run.minidl")
     assert result.code == 0, result.err
     checkpoint_line, model_line = result.out.splitlines()[-2:]
-    assert checkpoint_line == "saved checkpoint run-checkpoint.minidl (epoch 2)"
+    assert checkpoint_line == "saved checkpoint run-checkpoint.minidl (epoch 3)"
+    assert minidl.load(tmp_path / "run-checkpoint.minidl").state.history[-1].epoch == 3
     assert model_line.startswith("saved model run.minidl (epoch 3: test error ")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["run-checkpoint.minidl", "run.minidl", "small.minidl"]
 
@@ -100,10 +102,16 @@ def test_train_refuses_a_checkpoint(cli, spec_file: Path) -> None:
     assert "minidl resume" in result.err
 
 
-def test_resume_refuses_a_model_file(cli, spec_file: Path) -> None:
+def test_resume_refuses_a_spec_or_model_file(cli, spec_file: Path) -> None:
     result = cli("resume", spec_file)
     assert_one_line_error(result)
-    assert "not a checkpoint" in result.err
+    assert "is a spec file, not a checkpoint; train it with: minidl train" in result.err
+    # a model file was told "train it with: minidl train m.minidl", which starts again from fresh weights
+    assert cli("train", spec_file, "--epochs", "1", "--output", "m.minidl").code == 0
+    result = cli("resume", "m.minidl")
+    assert_one_line_error(result)
+    assert "m.minidl: is a model file, not a checkpoint: it holds no optimizer state" in result.err
+    assert "minidl train m.minidl trains its spec again from fresh weights" in result.err
 
 
 def test_divergence_exits_3_and_saves_nothing(cli, tmp_path: Path) -> None:
