@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from minidl.workflow.files import atomic
 from tests.cli.conftest import assert_one_line_error
+from tests.workflow.files.helpers import refuse_temporary_files
 
 
 def refused_before_training(result, *expected: str) -> None:
@@ -48,7 +48,7 @@ def test_a_fifo_is_not_replaced(cli, tmp_path: Path) -> None:
 
 
 def test_an_unwritable_folder_is_refused_before_training(cli, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(atomic.os, "access", lambda path, mode: False)  # chmod is no test when tests run as root
+    refuse_temporary_files(monkeypatch)
     refused_before_training(cli("train", "--output", "m.minidl"), "--output m.minidl: cannot write in the folder .")
 
 

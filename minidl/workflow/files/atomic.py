@@ -69,7 +69,8 @@ def check_target(path: str | os.PathLike[str]) -> bool:
 
     For checking before long work, so that the work is not lost: the path must not be a folder or a
     special file (a FIFO or ``/dev/null`` would be replaced by a regular file), its name must fit the
-    file system (``stat`` says so), and its folder must exist and be writable.
+    file system (``stat`` says so), and its folder must exist and take the writer's temporary file (one is
+    created and removed: permissions alone do not tell, e.g. for root in ``/proc`` or on a read-only mount).
     """
     path = Path(path)
     name = os.fspath(path)
@@ -87,8 +88,14 @@ def check_target(path: str | os.PathLike[str]) -> bool:
     folder = path.parent
     if not folder.is_dir():
         raise FileNotFoundError(errno.ENOENT, f"the folder {folder} does not exist", name)
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise PermissionError(errno.EACCES, f"cannot write in the folder {folder}", name)
+    try:
+        probe, temporary = _create_temporary(folder)
+    except OSError as error:
+        raise OSError(error.errno, f"cannot write in the folder {folder} ({error.strerror})", name) from None
+    try:
+        probe.close()
+    finally:  # also when a signal lands here
+        temporary.unlink()
     return mode is not None
 
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 from typing import Any
 
 import msgpack
+import pytest
 
 import minidl
+from minidl.workflow.files import atomic
 
 
 def tiny_spec(*, dropout: bool = False, dtype: str = "float32", epochs: int = 4, seed: int = 0) -> dict[str, Any]:
@@ -45,3 +48,12 @@ def read_doc(path: Path) -> dict[str, Any]:
 def write_doc(path: Path, document: Any) -> Path:
     path.write_bytes(msgpack.packb(document))
     return path
+
+
+def refuse_temporary_files(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make every folder refuse the writer's temporary file (chmod is no test when the tests run as root)."""
+
+    def refuse(folder: Path) -> None:
+        raise PermissionError(errno.EACCES, "Permission denied", str(folder))
+
+    monkeypatch.setattr(atomic, "_create_temporary", refuse)

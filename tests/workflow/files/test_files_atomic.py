@@ -19,7 +19,7 @@ import torch
 
 import minidl
 from minidl.workflow.files import atomic
-from tests.workflow.files.helpers import save_model
+from tests.workflow.files.helpers import refuse_temporary_files, save_model
 
 ROOT = Path(__file__).resolve().parents[3]
 TEMPORARY = r"\.minidl-[0-9a-f]{12}\.tmp"  # short and of fixed length, whatever the target's name
@@ -205,6 +205,16 @@ def test_check_target_says_whether_a_file_would_be_replaced(tmp_path: Path) -> N
 def test_a_folder_without_write_permission_is_found_before_any_work(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(atomic.os, "access", lambda path, mode: False)  # chmod is no test when the tests run as root
-    with pytest.raises(PermissionError, match="cannot write in the folder"):
+    refuse_temporary_files(monkeypatch)
+    with pytest.raises(PermissionError, match=r"cannot write in the folder .* \(Permission denied\)"):
         atomic.check_target(tmp_path / "m.minidl")
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux's /proc")
+def test_a_folder_that_takes_no_files_even_from_root_is_found_before_any_work(tmp_path: Path) -> None:
+    """As root, ``--output /proc/m.minidl`` passed the check (permissions allow root everything), trained, then
+    could not save: the check now creates (and removes) the writer's temporary file."""
+    with pytest.raises(OSError, match="cannot write in the folder /proc"):
+        atomic.check_target("/proc/m.minidl")
+    atomic.check_target(tmp_path / "m.minidl")
+    assert list(tmp_path.iterdir()) == []  # the probe is gone
