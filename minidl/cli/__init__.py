@@ -80,10 +80,21 @@ def _fail(error: BaseException, message: str, status: int, args: argparse.Namesp
     """Print one line for ``error`` (after its traceback, when debugging) and return the exit status."""
     from minidl.core.errors import printable
 
-    if os.environ.get("MINIDL_DEBUG", "") not in ("", "0") or getattr(args, "debug", False):
+    if getattr(args, "debug", False) or _debug_from_environment():
         traceback.print_exception(error)
     print(f"minidl: error: {printable(message)}", file=sys.stderr)
     return status
+
+
+def _debug_from_environment() -> bool:
+    """``MINIDL_DEBUG=1``; a bad value is off here (``_main`` reports it as the command's error)."""
+    from minidl.core.environment import switch
+    from minidl.core.errors import ConfigError
+
+    try:
+        return switch("MINIDL_DEBUG")
+    except ConfigError:
+        return False
 
 
 def _oserror_text(error: OSError) -> str:
@@ -107,8 +118,10 @@ def leave_plugin_threads(status: int) -> int:
 def _main(argv: Sequence[str] | None) -> int:
     args = None
     try:
+        from minidl.core.environment import switch
         from minidl.core.errors import MinidlError, TrainingDiverged, is_out_of_memory, one_line  # imports torch
 
+        switch("MINIDL_DEBUG")  # a value that is neither 0 nor 1 is refused before anything runs
         argv = sys.argv[1:] if argv is None else list(argv)
         args = parse(argv)
         args.argv = argv  # what ``--nproc`` starts again in each process

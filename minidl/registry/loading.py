@@ -27,6 +27,7 @@ from typing import Any
 
 import pluggy
 
+from minidl.core.environment import switch
 from minidl.core.errors import MinidlError
 from minidl.registry import hookspecs
 from minidl.registry.capture import Captured, captured_output
@@ -100,7 +101,7 @@ class Switches:
     @classmethod
     def from_environment(cls) -> Switches:
         return cls(
-            os.environ.get("MINIDL_STRICT_PLUGINS", "") not in ("", "0"),
+            switch("MINIDL_STRICT_PLUGINS"),
             _names_from_env("MINIDL_LOAD_PLUGINS"),
             _names_from_env("MINIDL_DISABLE_PLUGINS") or set(),
         )
@@ -116,17 +117,19 @@ class Switches:
         return ""
 
     def warn_unknown(self, installed: set[str]) -> None:
-        """MINIDL_LOAD_PLUGINS naming a distribution that is not installed is a typo worth a word."""
-        missing = sorted((self.only or set()) - installed)
-        if missing:
-            warnings.warn_explicit(
-                f"MINIDL_LOAD_PLUGINS names {', '.join(plain_text(m) for m in missing)}, which "
-                f"{'is' if len(missing) == 1 else 'are'} not installed (installed plugins: "
-                f"{', '.join(sorted(installed - {BUILTIN_DISTRIBUTION})) or 'none'})",
-                PluginWarning,
-                "MINIDL_LOAD_PLUGINS",
-                0,
-            )
+        """MINIDL_LOAD_PLUGINS or MINIDL_DISABLE_PLUGINS naming a distribution that is not installed is a typo worth
+        a word."""
+        for variable, names in (("MINIDL_LOAD_PLUGINS", self.only), ("MINIDL_DISABLE_PLUGINS", self.disabled)):
+            missing = sorted((names or set()) - installed)
+            if missing:
+                warnings.warn_explicit(
+                    f"{variable} names {', '.join(plain_text(m) for m in missing)}, which "
+                    f"{'is' if len(missing) == 1 else 'are'} not installed (installed plugins: "
+                    f"{', '.join(sorted(installed - {BUILTIN_DISTRIBUTION})) or 'none'})",
+                    PluginWarning,
+                    variable,
+                    0,
+                )
 
 
 def _names_from_env(variable: str) -> set[str] | None:

@@ -21,7 +21,6 @@ A trace bakes Python values in; what it may bake in is checked, not assumed:
 from __future__ import annotations
 
 import copy
-import os
 import traceback
 import warnings
 from collections.abc import Callable, Iterator
@@ -31,7 +30,8 @@ import torch
 
 from minidl.components.losses import Loss
 from minidl.components.optim.optimizer import Optimizer
-from minidl.core.errors import ConfigError, MinidlError
+from minidl.core.environment import switch
+from minidl.core.errors import MinidlError
 from minidl.core.module import Module, Parameter
 
 INDUCTOR_OPTIONS = {
@@ -56,12 +56,7 @@ class CompileFallback(UserWarning):
 
 def compile_requested(choice: bool | None) -> bool:
     """The caller's choice, or else the environment's: ``MINIDL_COMPILE=1`` compiles, unset or ``0`` does not."""
-    if choice is not None:
-        return choice
-    value = os.environ.get("MINIDL_COMPILE", "").strip()
-    if value not in ("", "0", "1"):
-        raise ConfigError(f"MINIDL_COMPILE: expected 0 or 1, got {value!r}")
-    return value == "1"
+    return switch("MINIDL_COMPILE") if choice is None else choice
 
 
 def train_step(model: Module, loss: Loss, optimizer: Optimizer, x: torch.Tensor, target: torch.Tensor) -> None:

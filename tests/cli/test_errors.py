@@ -107,3 +107,12 @@ def test_unknown_component_names_what_to_install(cli, tmp_path: Path, monkeypatc
         registry.reload()
     assert_one_line_error(result)
     assert "Square" in result.err and "fake-square" in result.err
+
+
+@pytest.mark.parametrize("variable", ["MINIDL_DEBUG", "MINIDL_COMPILE"])
+def test_a_switch_that_is_neither_0_nor_1_is_one_line(cli, monkeypatch: pytest.MonkeyPatch, variable: str) -> None:
+    """``MINIDL_DEBUG=false`` turned debugging on, while ``MINIDL_COMPILE=false`` was refused (``environment.py``)."""
+    monkeypatch.setenv(variable, "false")
+    result = cli("train", "--epochs", "1")
+    assert (result.code, result.out) == (2, "")
+    assert result.err == f"minidl: error: {variable}: expected 0 or 1, got 'false'\n"

@@ -241,9 +241,11 @@ def test_strict_mode_shows_the_plugins_traceback(plugin_dir: Path, monkeypatch) 
     assert "minidl_broken_plugin.py" in text and "loading.py" not in text  # the plugin's frames, not the loader's
 
 
-def test_naming_a_plugin_that_is_not_installed_in_load_plugins_warns(plugin_dir: Path, monkeypatch) -> None:
-    monkeypatch.setenv("MINIDL_LOAD_PLUGINS", "minidl-extra,nonexistent")
-    with pytest.warns(registry.PluginWarning, match=r"MINIDL_LOAD_PLUGINS names nonexistent, which is not installed"):
+@pytest.mark.parametrize("variable", ["MINIDL_LOAD_PLUGINS", "MINIDL_DISABLE_PLUGINS"])
+def test_naming_a_plugin_that_is_not_installed_warns(plugin_dir: Path, monkeypatch, variable: str) -> None:
+    """MINIDL_DISABLE_PLUGINS=nonexistent said nothing, while MINIDL_LOAD_PLUGINS warned."""
+    monkeypatch.setenv(variable, "minidl-extra,nonexistent")
+    with pytest.warns(registry.PluginWarning, match=rf"{variable} names nonexistent, which is not installed"):
         registry.names("module")
 
 

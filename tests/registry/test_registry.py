@@ -232,3 +232,11 @@ def test_runtime_arguments_of_each_kind_are_not_configuration() -> None:
     for kind, cls in (("optimizer", minidl.SGD), ("scheduler", minidl.ReduceLROnPlateau), ("module", minidl.Linear)):
         make_entry(kind, cls, None, "dist", "1.0")
         assert not {"params", "optimizer", "dtype", "device"} & {f.name for f in registry.fields(kind, cls.__name__)}
+
+
+def test_a_strict_switch_that_is_neither_0_nor_1_is_refused(plugin_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``MINIDL_STRICT_PLUGINS=false`` meant strict; now it is refused, as every on/off variable is."""
+    monkeypatch.setenv("MINIDL_STRICT_PLUGINS", "false")
+    registry.reload()
+    with pytest.raises(minidl.ConfigError, match=r"^MINIDL_STRICT_PLUGINS: expected 0 or 1, got 'false'$"):
+        registry.names("module")
