@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import os
 import sys
 import traceback
 from collections.abc import Sequence
@@ -131,7 +130,9 @@ def _main(argv: Sequence[str] | None) -> int:
         print(interrupts.message(signum), file=sys.stderr)
         return 128 + signum
     except BrokenPipeError:  # ``minidl components | head``: the reader left; say nothing more
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        from minidl.cli.output import without_stdout
+
+        without_stdout()
         return 1
     except TrainingDiverged as error:
         return _fail(error, str(error), 3, args)

@@ -35,10 +35,10 @@ def _write(text: str) -> None:
     try:
         print(text, flush=True)
     except BrokenPipeError:
-        _without_stdout()
+        without_stdout()
 
 
-def _without_stdout() -> None:
+def without_stdout() -> None:
     """From now on stdout goes nowhere (its file descriptor too, so that the flush at exit cannot fail again)."""
     devnull = os.open(os.devnull, os.O_WRONLY)
     try:
